@@ -22,12 +22,27 @@ public final class ConfigLoader {
      * @param nodeName  this node's name (see {@link NodeName})
      */
     public static DrbdConfig load(Path file, String shownName, String nodeName) throws ConfigException {
-        return load(file, shownName, nodeName, Addresses.localInterfaces());
+        return load(file, shownName, nodeName, Addresses.localInterfaces(), System.console() != null);
     }
 
-    /** As {@link #load(Path, String, String)} with an explicit "is this IP local" test. */
+    /**
+     * As {@link #load(Path, String, String)} with an explicit "is this IP local" test, not
+     * interactive.
+     */
     public static DrbdConfig load(Path file, String shownName, String nodeName, Predicate<String> isLocalAddress)
             throws ConfigException {
+        return load(file, shownName, nodeName, isLocalAddress, false);
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param interactive as drbdadm on a terminal: an unknown {@code resync-after} target is an
+     *                    error; otherwise (scripts, cluster managers) it is a warning and the option
+     *                    is dropped, as drbdadm does when stdin or stdout is not a terminal
+     */
+    public static DrbdConfig load(Path file, String shownName, String nodeName, Predicate<String> isLocalAddress,
+            boolean interactive) throws ConfigException {
         List<String> warnings = new ArrayList<>();
         ConfigParser parser = new ConfigParser(nodeName, warnings);
         parser.parseMain(file, shownName);
@@ -37,7 +52,7 @@ public final class ConfigLoader {
         } catch (java.io.IOException e) {
             canonical = file.toAbsolutePath().normalize().toString();
         }
-        return new ConfigResolver(parser.config(), nodeName, isLocalAddress, parser.globalUniq())
+        return new ConfigResolver(parser.config(), nodeName, isLocalAddress, parser.globalUniq(), interactive)
                 .resolve(canonical, warnings);
     }
 }

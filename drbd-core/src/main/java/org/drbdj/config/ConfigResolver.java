@@ -21,9 +21,13 @@ final class ConfigResolver {
     private final String nodeName;
     private final Predicate<String> isLocalAddress;
     private final Map<String, String> globalUniq;
+    private final boolean interactive;
+    private List<String> warnings;
 
-    ConfigResolver(Raw.Config raw, String nodeName, Predicate<String> isLocalAddress, Map<String, String> globalUniq) {
+    ConfigResolver(Raw.Config raw, String nodeName, Predicate<String> isLocalAddress, Map<String, String> globalUniq,
+            boolean interactive) {
         this.raw = raw;
+        this.interactive = interactive;
         this.nodeName = nodeName;
         this.isLocalAddress = isLocalAddress;
         this.globalUniq = globalUniq;
@@ -42,6 +46,7 @@ final class ConfigResolver {
     }
 
     DrbdConfig resolve(String canonicalFile, List<String> warnings) throws ConfigException {
+        this.warnings = warnings;
         for (Raw.Resource res : raw.resources) {
             inheritVolumesAndCheck(res);
         }
@@ -473,7 +478,8 @@ final class ConfigResolver {
     }
 
     private void validate(Raw.Resource res) throws ConfigException {
-        for (OptionValue o : res.diskOptions) {
+        for (java.util.Iterator<OptionValue> it = res.diskOptions.iterator(); it.hasNext();) {
+            OptionValue o = it.next();
             if (!o.name().equals("resync-after")) {
                 continue;
             }
@@ -487,9 +493,16 @@ final class ConfigResolver {
                 }
             }
             if (other == null || other.ignore) {
-                throw new ConfigException(res.file, res.line, "in resource " + res.name + ":\n\tresource '" + target
-                        + "' mentioned in 'resync-after' option is not known" + (other != null ? " on this host" : "")
-                        + ".");
+                ConfigException e = new ConfigException(res.file, res.line, "in resource " + res.name
+                        + ":\n\tresource '" + target + "' mentioned in 'resync-after' option is not known"
+                        + (other != null ? " on this host" : "") + ".");
+                if (interactive) {
+                    throw e;
+                }
+                // Like drbdadm without a terminal (scripts, cluster managers): report and drop the
+                // option, so that deleting a resource does not break every later command.
+                warnings.add(e.getMessage());
+                it.remove();
             }
         }
         if (res.hosts.isEmpty()) {
