@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * <p>With {@code legacy84} set, two things that only drbd-utils' {@code drbdadm-84} prints are
  * dropped from both sides: host {@code node-id}s (8.4 has none; drbd-utils 9 assigns them) and the
  * {@code cmd-timeout-medium 600} / {@code cmd-timeout-long 0} defaults drbdadm-84 writes into
- * {@code global}.
+ * {@code global}; and an 8.4 {@code disk { fencing }} counts as the DRBD 9 {@code net { fencing }}
+ * it became.
  */
 final class DumpNormaliser {
     private static final List<String> INHERITED = List.of("options", "net", "startup", "handlers");
@@ -252,6 +253,12 @@ final class DumpNormaliser {
             }
         }
         // A "syncer" section never appears in a dump (both tools map it), so no case for it here.
+        if (legacy84 && resourceDisk.containsKey("fencing")) {
+            // DRBD 8.4 has fencing among the disk options, DRBD 9 (and drbd-utils 9) among the
+            // connection's net options: the same setting, printed in either place.
+            String fencing = resourceDisk.remove("fencing");
+            sections.get("net").putIfAbsent("fencing", fencing);
+        }
         for (Map.Entry<String, Map<String, String>> s : sections.entrySet()) {
             s.getValue().forEach((k, v) -> out.put(prefix + "/" + s.getKey() + "/" + k, v));
         }

@@ -169,6 +169,19 @@ class DumpNormaliserTest {
     }
 
     @Test
+    void legacy84FencingInDiskIsTheNineFencingInNet() {
+        String dump84 = "resource t { disk { fencing resource-only; on-io-error detach; }"
+                + " on n1 { device minor 1; disk /dev/vdb; meta-disk internal; address 10.0.0.1:7789; } }";
+        String dump9 = "resource t { net { fencing resource-only; } disk { on-io-error detach; }"
+                + " on n1 { device minor 1; disk /dev/vdb; meta-disk internal; address 10.0.0.1:7789; } }";
+        assertThat(DumpNormaliser.diff(DumpNormaliser.effective(dump84, true), "84",
+                DumpNormaliser.effective(dump9, true), "9")).isEmpty();
+        String otherPolicy = dump9.replace("net { fencing resource-only; }", "net { fencing dont-care; }");
+        assertThat(DumpNormaliser.diff(DumpNormaliser.effective(dump84, true), "84",
+                DumpNormaliser.effective(otherPolicy, true), "9")).contains("resource t/net/fencing");
+    }
+
+    @Test
     void canonicalValues() {
         assertThat(DumpNormaliser.number("resync-rate", "1024M")).isEqualTo("1048576");
         assertThat(DumpNormaliser.number("c-fill-target", "1M")).isEqualTo("2048");
