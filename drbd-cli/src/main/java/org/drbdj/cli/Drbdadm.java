@@ -62,6 +62,10 @@ public final class Drbdadm implements Runnable {
             description = "Print the requests drbdadm would send to drbdd instead of sending them.")
     boolean dryRun;
 
+    /** {@code -c/--config-file} and {@code --node-name} given before the command. */
+    @CommandLine.Mixin
+    ConfigOptions configOptions;
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
