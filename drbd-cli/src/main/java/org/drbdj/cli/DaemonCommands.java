@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.drbdj.control.ControlRequest;
+import org.drbdj.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +33,11 @@ final class DaemonCommands {
         @Spec
         CommandSpec spec;
 
+        @Mixin
+        ConfigOptions config;
+
         @Parameters(arity = "1..*", paramLabel = "RESOURCE",
-                description = "A resource name, RES/VOLUME for one volume, or 'all'.")
+                description = "A resource name, RES/VOLUME for one volume, minor-N, or 'all'.")
         List<String> resources;
 
         /** The options this command passes to the daemon (drbdsetup's names). */
@@ -41,15 +46,19 @@ final class DaemonCommands {
         }
 
         /** The requests for one selected resource (or RES/VOL). */
-        List<ControlRequest> plan(String target) {
-            return List.of(new ControlRequest(spec.name(), List.of(target), options()));
+        List<ControlRequest> plan(ConfigOptions.Selection target) {
+            return List.of(new ControlRequest(spec.name(), List.of(name(target)), options()));
         }
 
         @Override
         public Integer call() {
             List<ControlRequest> plan = new ArrayList<>();
-            for (String target : root.expandTargets(resources)) {
-                plan.addAll(plan(target));
+            try {
+                for (ConfigOptions.Selection target : config.select(resources, false)) {
+                    plan.addAll(plan(target));
+                }
+            } catch (ConfigException e) {
+                return ConfigOptions.report(e, err());
             }
             return DaemonCall.execute(plan, root.dryRun, out(), err());
         }
@@ -61,6 +70,11 @@ final class DaemonCommands {
         PrintWriter err() {
             return spec.commandLine().getErr();
         }
+    }
+
+    /** {@code RES} or {@code RES/VOL}: how a request names its target. */
+    static String name(ConfigOptions.Selection s) {
+        return s.resource().name() + s.volume().map(v -> "/" + v.number()).orElse("");
     }
 
     /** Adds {@code name=value} to {@code map} when the flag is set. */
@@ -75,8 +89,8 @@ final class DaemonCommands {
             description = "Bring a resource up: create it in drbdd, attach its disks, connect to its peers.")
     static final class Up extends ResourceCommand {
         @Override
-        List<ControlRequest> plan(String target) {
-            return root.planner().up(target);
+        List<ControlRequest> plan(ConfigOptions.Selection target) {
+            return ConfigRequestPlanner.up(target);
         }
     }
 
@@ -89,8 +103,8 @@ final class DaemonCommands {
             description = "Attach the backing disk(s) of a resource (or RES/VOL) with their disk options.")
     static final class Attach extends ResourceCommand {
         @Override
-        List<ControlRequest> plan(String target) {
-            return root.planner().attach(target);
+        List<ControlRequest> plan(ConfigOptions.Selection target) {
+            return ConfigRequestPlanner.attach(target);
         }
     }
 
@@ -113,8 +127,8 @@ final class DaemonCommands {
         boolean discardMyData;
 
         @Override
-        List<ControlRequest> plan(String target) {
-            List<ControlRequest> p = root.planner().connect(target);
+        List<ControlRequest> plan(ConfigOptions.Selection target) {
+            List<ControlRequest> p = ConfigRequestPlanner.connect(target);
             if (discardMyData) {
                 p = p.stream().map(r -> r.withOption("discard-my-data", "yes")).toList();
             }
@@ -169,8 +183,11 @@ final class DaemonCommands {
             description = "Make the running resource match the configuration: apply only the difference.")
     static final class Adjust extends ResourceCommand {
         @Override
-        List<ControlRequest> plan(String target) {
-            return root.planner().adjust(target);
+        List<ControlRequest> plan(ConfigOptions.Selection target) {
+            // drbdd treats each request as "make it so", so adjust sends the whole desired state and
+            // the daemon applies only what differs from its running state.
+            return ConfigRequestPlanner.up(target).stream()
+                    .map(r -> r.withOption("_adjust", "yes")).toList();
         }
     }
 

@@ -93,19 +93,6 @@ public final class Drbdadm implements Runnable {
         return EXIT_USAGE;
     }
 
-    /**
-     * The resources a command acts on, with {@code all} expanded. Until the configuration model is
-     * wired in, the names are passed through for drbdd to resolve.
-     */
-    List<String> expandTargets(List<String> targets) {
-        return targets;
-    }
-
-    /** Builds the settings-carrying requests (up, attach, connect, adjust) from the configuration. */
-    RequestPlanner planner() {
-        throw new UnsupportedOperationException("this command needs the resolved configuration (not wired yet)");
-    }
-
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");

@@ -19,6 +19,9 @@ class DrbdadmCommandSurfaceTest {
     record Run(int exit, String out, String err) {
     }
 
+    /** The SPEC's configuration files, as shipped in conf/. */
+    static final String SPEC_CONF = Path.of("..", "conf", "drbd.conf").toAbsolutePath().normalize().toString();
+
     private Path runDir;
 
     @BeforeEach
@@ -77,17 +80,38 @@ class DrbdadmCommandSurfaceTest {
 
     @Test
     void passThroughFormIsAcceptedAndDryRunPrintsTheRequest() {
-        Run r = drbdadm("-d", "--", "--overwrite-data-of-peer", "primary", "r0");
-        assertThat(r.exit).isZero();
-        assertThat(r.out.trim()).isEqualTo("drbdd primary r0 --overwrite-data-of-peer=yes");
+        Run r = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "-d", "--", "--overwrite-data-of-peer", "primary", "test");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out.trim()).isEqualTo("drbdd primary test --overwrite-data-of-peer=yes");
 
-        Run forced = drbdadm("primary", "--force", "-d", "r0");
-        assertThat(forced.out.trim()).isEqualTo("drbdd primary r0 --overwrite-data-of-peer=yes");
+        Run forced = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "primary", "--force", "-d", "test");
+        assertThat(forced.out.trim()).isEqualTo("drbdd primary test --overwrite-data-of-peer=yes");
+    }
+
+    @Test
+    void upIsPlannedFromTheResolvedConfigurationLikeDrbdadm84() {
+        Run r = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "-d", "up", "test");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out.lines()).containsExactly(
+                "drbdd new-resource test",
+                "drbdd new-minor test 1 0",
+                "drbdd attach 1 /dev/vdb /dev/vdb internal --on-io-error=detach --resync-rate=1024M",
+                "drbdd connect test ipv4:172.16.0.3:7789 ipv4:172.16.0.4:7789 --_name=node2 --cram-hmac-alg=sha1"
+                        + " --protocol=C --shared-secret=test --verify-alg=sha1");
+        Run node2 = drbdadm("-c", SPEC_CONF, "--node-name", "node2", "-d", "connect", "test");
+        assertThat(node2.out.trim()).startsWith("drbdd connect test ipv4:172.16.0.4:7789 ipv4:172.16.0.3:7789");
+    }
+
+    @Test
+    void unknownResourceIsRefusedLikeDrbdadm() {
+        Run r = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "-d", "primary", "nosuch");
+        assertThat(r.exit).isNotZero();
+        assertThat(r.err).contains("'nosuch' not defined in your config (for this host).");
     }
 
     @Test
     void withoutTheDaemonCommandsFailWithExecErrorAndAdvice() {
-        Run r = drbdadm("secondary", "r0");
+        Run r = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "secondary", "test");
         assertThat(r.exit).isEqualTo(Drbdadm.EXIT_EXEC_ERROR);
         assertThat(r.err).contains("cannot reach drbdd at " + runDir.resolve("drbdd.sock"))
                 .contains("systemctl start drbdd");
