@@ -19,10 +19,13 @@ import org.drbdj.storage.BackingDevice;
  * <ul>
  * <li>A bad block at the ring position after the newest valid transaction is the transaction that
  *     was being written when the machine died (torn). Its writes were never submitted, unless the
- *     block was complete and got damaged later; so when its header still names the next
- *     tr_number, its update extents (all in the first sector) are added to the hot set anyway. If
- *     the header is the block's previous content (an older tr_number, or INITIALIZED), the write
- *     never reached the header and the block is ignored.</li>
+ *     block was complete and got damaged later; so when its first sector is a self-consistent
+ *     header naming the next tr_number, its update extents (all in the first sector) are added
+ *     to the hot set anyway. If the header is exactly the block's previous content (the
+ *     tr_number one ring earlier, or INITIALIZED), the write never reached the header and the
+ *     block is ignored.</li>
+ * <li>Residual risk (shared with DRBD): a bit flipped on the medium inside the update list of the
+ *     newest committed transaction, keeping the header self-consistent, can hide one extent.</li>
  * <li>Any other bad block means transactions may be lost in the middle of the log: the result is
  *     {@linkplain Result#trustworthy() untrustworthy} and callers resync everything.</li>
  * </ul>
@@ -53,6 +56,24 @@ public final class AlRecovery {
     }
 
     private AlRecovery() {
+    }
+
+    /** The header sector of a torn block is self-consistent: used update slots within the context, the rest unused. */
+    private static boolean plausibleUpdates(ByteBuffer block, AlTransaction.Header h) {
+        if (h.nUpdates() > AlTransaction.UPDATES_PER_TRANSACTION || h.contextSize() == 0) {
+            return false;
+        }
+        ByteBuffer b = block.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+        int base = b.position();
+        for (int i = 0; i < AlTransaction.UPDATES_PER_TRANSACTION; i++) {
+            int slot = Short.toUnsignedInt(b.getShort(base + AlTransaction.OFF_UPDATE_SLOTS + 2 * i));
+            long extent = Integer.toUnsignedLong(b.getInt(base + AlTransaction.OFF_UPDATE_EXTENTS + 4 * i));
+            boolean used = i < h.nUpdates();
+            if (used ? slot >= h.contextSize() : (slot != 0xffff || extent != AlTransaction.FREE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads the ring at layout from device and replays it. */
@@ -143,7 +164,7 @@ public final class AlRecovery {
             if (b == next) {
                 AlTransaction.Header h = AlTransaction.header(block[b]);
                 if (h.magic() == AlTransaction.MAGIC && h.trNumber() == expected
-                        && h.type() == AlTransaction.TYPE_UPDATE && h.nUpdates() <= AlTransaction.UPDATES_PER_TRANSACTION) {
+                        && h.type() == AlTransaction.TYPE_UPDATE && plausibleUpdates(block[b], h)) {
                     for (long e : AlTransaction.rawUpdateExtents(block[b])) {
                         if (e != AlTransaction.FREE) {
                             hot.add(e); // torn transaction: its extents may or may not have been written
@@ -151,10 +172,11 @@ public final class AlRecovery {
                     }
                     continue;
                 }
+                long previous = (expected - mx) & 0xffffffffL;
                 boolean previousContent = h.magic() == AlTransaction.MAGIC
-                        && (h.type() == AlTransaction.TYPE_INITIALIZED || (int) (h.trNumber() - expected) < 0);
+                        && (h.type() == AlTransaction.TYPE_INITIALIZED || h.trNumber() == previous);
                 if (previousContent) {
-                    continue; // the header never got overwritten: that transaction was not committed
+                    continue; // the header sector never got overwritten: that transaction was not committed
                 }
             }
             reason = "activity-log block " + layout.blockOfRingIndex(b) + " is damaged (bad magic or crc32c)"
