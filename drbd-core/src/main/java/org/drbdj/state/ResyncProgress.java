@@ -22,22 +22,36 @@ package org.drbdj.state;
  * @param recentMarkNs          time of the most recent mark
  * @param recentMarkLeftSectors amount left at the most recent mark
  * @param wantKiBps             the rate controller's current target ({@code c_sync_rate}, {@code want:}), KiB/s
+ * @param sameCsumSectors       resync data found already in sync by checksum ({@code rs_same_csum}, with {@code csums-alg})
+ * @param verify                the verify range for an online verify, {@code null} for a resync
  */
 public record ResyncProgress(long totalSectors, long leftSectors, long failedSectors,
                              long startNs, long pausedNs, long sampledNs,
                              long windowMarkNs, long windowMarkLeftSectors,
                              long recentMarkNs, long recentMarkLeftSectors,
-                             long wantKiBps) {
+                             long wantKiBps, long sameCsumSectors, VerifyRange verify) {
     public ResyncProgress {
         DeviceStats.requireNonNegative("totalSectors", totalSectors);
         DeviceStats.requireNonNegative("leftSectors", leftSectors);
         DeviceStats.requireNonNegative("failedSectors", failedSectors);
         DeviceStats.requireNonNegative("pausedNs", pausedNs);
         DeviceStats.requireNonNegative("wantKiBps", wantKiBps);
+        DeviceStats.requireNonNegative("sameCsumSectors", sameCsumSectors);
         if (sampledNs - startNs < 0 || sampledNs - windowMarkNs < 0 || sampledNs - recentMarkNs < 0) {
             throw new IllegalArgumentException("sampledNs " + sampledNs + " is before startNs " + startNs
                     + " or a mark (" + windowMarkNs + ", " + recentMarkNs + ")");
         }
+    }
+
+    /**
+     * Where an online verify runs ({@code drbdadm verify --start/--stop}).
+     *
+     * @param startSector    first sector ({@code ov_start_sector})
+     * @param stopSector     last sector, or {@code Long.MAX_VALUE} for the end of the device ({@code ov_stop_sector})
+     * @param positionSector current position ({@code ov_position})
+     * @param skippedSectors sectors skipped because they could not be read ({@code ov_skipped})
+     */
+    public record VerifyRange(long startSector, long stopSector, long positionSector, long skippedSectors) {
     }
 
     /** Percentage done as DRBD 9 prints it ({@code done:}): {@code 100 * (total - left) / total}. */

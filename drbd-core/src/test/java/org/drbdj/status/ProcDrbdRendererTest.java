@@ -97,7 +97,7 @@ class ProcDrbdRendererTest {
     static ResyncProgress mailingListProgress() {
         long now = 1000 * S;
         return new ResyncProgress(507862L * 8, 259750L * 8, 0, now - 150 * S, 0, now,
-                now - 18 * S, (259750L + 21276) * 8, now - 3 * S, (259750L + 3000) * 8, 51200);
+                now - 18 * S, (259750L + 21276) * 8, now - 3 * S, (259750L + 3000) * 8, 51200, 0, null);
     }
 
     @Test
@@ -136,7 +136,7 @@ class ProcDrbdRendererTest {
         // Nothing done yet, 8 GiB total (in MiB), no progress for 200 s: stalled.
         long totalSectors = 8L << 21;
         ResyncProgress p = new ResyncProgress(totalSectors, totalSectors, 0, now - 200 * S, 0, now,
-                now - 200 * S, totalSectors, now - 1 * S, totalSectors, 1_234_567);
+                now - 200 * S, totalSectors, now - 1 * S, totalSectors, 1_234_567, 0, null);
         StringBuilder sb = new StringBuilder();
         ProcDrbdRenderer.renderProgress(sb, org.drbdj.state.Drbd84ConnectionState.SYNC_TARGET, p);
         // The kernel's "+1 against division by zero" makes a not-started 8 GiB resync 0.1% done;
@@ -147,7 +147,7 @@ class ProcDrbdRendererTest {
 
         // All done: 20 chars of '=' and '>' and no dots.
         ResyncProgress done = new ResyncProgress(4096, 0, 0, now - 10 * S, 0, now, now - 10 * S, 4096,
-                now, 0, 0);
+                now, 0, 0, 0, null);
         sb.setLength(0);
         ProcDrbdRenderer.renderProgress(sb, org.drbdj.state.Drbd84ConnectionState.SYNC_SOURCE, done);
         assertThat(sb.toString()).startsWith("\t[===================>] sync'ed:100.0% (0/2048)K\n");
