@@ -123,4 +123,23 @@ public final class DeviceAttacherFactory {
                         + "); nbdfuse + loop unusable (" + fuse + "); only the NBD socket is served");
         }
     }
+
+    /**
+     * The attacher for a selection, with production defaults for each strategy.
+     *
+     * @param nodes where {@code drbdN} nodes go (and the sysfs mount)
+     * @param runDir the daemon's run directory (nbdfuse mounts live under it)
+     */
+    public static DeviceAttacher create(Selection selection, DeviceNodes nodes, Path runDir) {
+        switch (selection.strategy()) {
+            case KERNEL_NBD:
+                return new KernelNbdAttacher(KernelNbdAttacher.Settings.defaults(nodes));
+            case NBDFUSE_LOOP:
+                return new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(runDir, nodes));
+            case NONE:
+                return new NoneAttacher();
+            default:
+                throw new IllegalArgumentException("resolve " + selection.strategy() + " with select() first");
+        }
+    }
 }
