@@ -31,6 +31,10 @@ public final class Drbdadm implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code -c/--config-file} and {@code --node-name} given before the command. */
+    @CommandLine.Mixin
+    ConfigOptions configOptions;
+
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
