@@ -1,6 +1,7 @@
 package org.drbdj.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,6 +148,7 @@ class ConfigDifferentialTest {
         assertEquals(0, ours.exitCode(), "drbdj rejected a configuration drbd-utils accepts:\n"
                 + ours.describe("drbdj"));
         TreeMap<String, String> expected = DumpNormaliser.effective(oracle.stdout(), c.legacy84());
+        assertFalse(expected.isEmpty(), "drbd-utils' dump has no settings at all:\n" + oracle.describe("drbd-utils"));
         TreeMap<String, String> actual;
         try {
             actual = DumpNormaliser.effective(ours.stdout(), c.legacy84());
