@@ -1103,17 +1103,10 @@ final class ConfigParser {
             }
             String[] n = splitNo(t.text());
             Optional<OptionDef> def = OptionSchema.find(OptionSection.STARTUP, n[0]);
-            if (def.isPresent()) {
+            if (t.text().equals("become-primary-on")) {
+                res.startupOptions.add(becomePrimaryOn(def.orElseThrow(), t));
+            } else if (def.isPresent()) {
                 res.startupOptions.add(optionValue(def.get(), n[1] != null, t));
-            } else if (t.text().equals("become-primary-on")) {
-                // Deprecated since 8.4 (DRBD 9: auto-promote); drbd-utils 9 drops it too.
-                Token v;
-                do {
-                    v = lx.next();
-                    if (v.kind() == Token.Kind.EOF) {
-                        throw expected(";", v);
-                    }
-                } while (!v.is(";"));
             } else if (t.text().equals("stacked-timeouts")) {
                 res.stackedTimeouts = true;
                 expect(";");
@@ -1122,6 +1115,28 @@ final class ConfigParser {
                         OptionSchema.suggest(OptionSection.STARTUP, n[0]));
             }
         }
+    }
+
+    /**
+     * 8.4's {@code become-primary-on HOST [HOST..] | both;}: kept (drbd-utils 9 drops it) because
+     * the 8.4 init script promotes those hosts at boot.
+     */
+    private OptionValue becomePrimaryOn(OptionDef def, Token keyword) throws ConfigException {
+        List<String> words = new ArrayList<>();
+        while (true) {
+            Token v = lx.next();
+            if (v.is(";") && v.kind() == Token.Kind.PUNCT) {
+                break;
+            }
+            if (!v.isString() && !v.is("both")) {
+                throw expected("TK_STRING | ;", v);
+            }
+            words.add(v.text());
+        }
+        if (words.isEmpty()) {
+            throw error(keyword.line(), "Parse error: become-primary-on needs 'both' or host names");
+        }
+        return new OptionValue(def, String.join(" ", words), lx.file(), keyword.line());
     }
 
     /** Glob expansion relative to a directory, sorted like glob(3). */

@@ -131,6 +131,8 @@ public final class OptionSchema {
         num(st, "degr-wfc-timeout", 0, 300000, "0", '1', "s");
         num(st, "outdated-wfc-timeout", 0, 300000, "0", '1', "s");
         bool(st, "wait-after-sb", "no");
+        // 8.4: hosts (or "both") the init script promotes at boot; drbd-utils 9 drops it.
+        str(st, "become-primary-on", 0);
 
         for (String h : List.of("pri-on-incon-degr", "pri-lost-after-sb", "pri-lost", "initial-split-brain",
                 "split-brain", "outdate-peer", "fence-peer", "unfence-peer", "local-io-error",
