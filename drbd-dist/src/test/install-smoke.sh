@@ -8,7 +8,7 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "install-smoke: FAIL: $*" >&2; exit 1; }
 
 mkdir -p "$work/etc/drbd.d"
-echo "# operator's own" > "$work/etc/drbd.d/global_common.conf"
+printf '# operator\x27s own\nglobal { usage-count no; }\n' > "$work/etc/drbd.d/global_common.conf"
 bash "$repo/scripts/install" --prefix "$work/usr" --etc "$work/etc" > "$work/install.log"
 
 for f in usr/sbin/drbdadm usr/sbin/drbdd; do
@@ -21,6 +21,8 @@ grep -q "kept existing $work/etc/drbd.d/global_common.conf" "$work/install.log" 
 [ -s "$work/usr/lib/drbdj/lib/drbdadm.jsa" ] || fail "no CDS archive for the installed drbdadm"
 
 "$work/usr/sbin/drbdadm" --version | grep -q "drbdadm (drbdj)" || fail "installed drbdadm --version"
-out=$("$work/usr/sbin/drbdadm" -d primary test 2>&1) \
-    || fail "installed drbdadm -d primary test: $out"
+out=$("$work/usr/sbin/drbdadm" -c "$work/etc/drbd.conf" --node-name node1 dump test 2>&1) \
+    || fail "installed drbdadm dump test: $out"
+grep -q "^resource test {" <<<"$out" || fail "dump test did not print the resource: $out"
+grep -q "address *ipv4 172.16.0.3:7789" <<<"$out" || fail "dump test lacks node1's address: $out"
 echo "install-smoke: ok (launchers, config examples kept/installed, CDS archive, drbdadm runs)"
