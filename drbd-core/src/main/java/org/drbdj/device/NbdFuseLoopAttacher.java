@@ -236,6 +236,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         private Path loopDevice;
         private DeviceNumber loopNumber;
         private Path node;
+        private boolean readOnlySet;
         private boolean closed;
 
         Attached(int minor) {
@@ -264,6 +265,9 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             loopDevice = Path.of(loop);
             loopNumber = DeviceNodes.readBlockNode(loopDevice).orElseThrow(
                     () -> new IOException("losetup printed " + loop + " but it does not exist"));
+            // The block layer's read-only flag (BLKROSET) belongs to the loop device and outlives
+            // a detach: clear whatever an earlier user of this loop device left behind.
+            setFlag(false);
             node = settings.nodes().create(minor, loopNumber);
             LOG.info("drbd{}: {} -> {} ({}) -> {}", minor, node, loopDevice, loopNumber, backingFile(minor));
         }
@@ -335,7 +339,12 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             if (closed || loopDevice == null) {
                 throw new IOException("drbd" + minor + " is not attached");
             }
+            setFlag(readOnly);
+        }
+
+        private void setFlag(boolean readOnly) throws IOException {
             runner.run(List.of(settings.blockdev(), readOnly ? "--setro" : "--setrw", loopDevice.toString())).orThrow();
+            readOnlySet = readOnly;
         }
 
         @Override
@@ -357,6 +366,10 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             IOException failure = null;
             if (node != null) {
                 failure = collect(failure, () -> settings.nodes().remove(minor, Optional.of(loopNumber)));
+            }
+            if (loopDevice != null && readOnlySet) {
+                // Leave the loop device writable for its next user.
+                failure = collect(failure, () -> setFlag(false));
             }
             if (loopDevice != null) {
                 failure = collect(failure, () -> detachLoop(loopDevice));

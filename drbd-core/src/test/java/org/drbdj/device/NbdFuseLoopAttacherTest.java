@@ -229,6 +229,43 @@ class NbdFuseLoopAttacherTest {
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(runDir.toAbsolutePath().toString());
     }
 
+    @Test
+    void aSecondaryStyleExportKeepsTheNodeButFailsReadsWritesAndMount() throws Exception {
+        // The design recommended for Secondary (docs/devices.md): the export accepts connections
+        // but answers every request with EPERM; the daemon also sets the read-only flag.
+        Path refusing = dir.resolve("s2.sock");
+        Process secondary = startNbdkit(refusing, "--filter=error", "memory", "size=" + SIZE_BYTES,
+                "error=EPERM", "error-rate=100%");
+        try {
+            device = attacher.attach(MINOR, refusing, "", SIZE_BYTES);
+            Path node = device.devicePath().orElseThrow();
+            device.setReadOnly(true);
+            ProcessRunner.Result read = ProcessRunner.run(List.of("dd", "if=" + node, "of=/dev/null", "bs=4k",
+                    "count=1", "skip=100", "iflag=direct", "status=none"), 30);
+            assertThat(read.exitCode()).isNotZero();
+            assertThat(read.stderr()).contains("Input/output error");
+            ProcessRunner.Result write = ProcessRunner.run(List.of("dd", "if=/dev/zero", "of=" + node, "bs=4k",
+                    "count=1", "oflag=direct", "conv=notrunc", "status=none"), 30);
+            assertThat(write.exitCode()).isNotZero();
+            assertThat(write.stderr()).contains("Operation not permitted");
+            Path mnt = Files.createDirectories(dir.resolve("mnt-secondary"));
+            ProcessRunner.Result mount = ProcessRunner.run(List.of("mount", node.toString(), mnt.toString()), 30);
+            if (mount.exitCode() == 0) {
+                run("umount", mnt.toString());
+            }
+            assertThat(mount.exitCode()).as("mount of a Secondary must fail: " + mount.stderr()).isNotZero();
+            DeviceNumber loop = device.deviceNumber().orElseThrow();
+            device.close();
+            assertThat(node).doesNotExist();
+            // The read-only flag must not stick to the loop device for its next user.
+            Path loopDev = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000).loopDevicePath(loop);
+            assertThat(run("blockdev", "--getro", loopDev.toString()).strip()).isEqualTo("0");
+        } finally {
+            secondary.destroy();
+            secondary.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     private List<DeviceNumber> loopBackedByOurFile() throws IOException {
         return new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000)
                 .loopsBackedBy(runDir.resolve("nbdfuse/drbd" + MINOR + "/export"));
