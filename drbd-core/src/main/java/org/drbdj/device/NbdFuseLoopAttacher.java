@@ -135,6 +135,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
                         + "); unload drbd.ko or use another minor");
             }
             Optional<Path> backing = nodes.loopBackingFile(number.get());
+            refuseIfMounted(minor, number.get());
             if (backing.isPresent() && backing.get().startsWith(settings.runDir().toAbsolutePath().normalize())) {
                 LOG.warn("drbd{}: stale {} -> loop {} backed by {}, detaching", minor, node, number.get(), backing.get());
                 failure = collect(failure, () -> detachLoop(nodes.loopDevicePath(number.get())));
@@ -145,6 +146,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         }
         // 2. Loop devices still attached to our file even though the node is gone.
         for (DeviceNumber loop : nodes.loopsBackedBy(ourFile)) {
+            refuseIfMounted(minor, loop);
             LOG.warn("drbd{}: stale loop device {} backed by {}, detaching", minor, loop, ourFile);
             failure = collect(failure, () -> detachLoop(nodes.loopDevicePath(loop)));
         }
@@ -157,6 +159,19 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         failure = collect(failure, () -> stopStaleProcess(minor));
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Tearing a stale device away from a mounted file system would turn every later I/O into
+     * EIO; like DRBD refusing {@code down} on a device held open, the operator unmounts first.
+     */
+    private static void refuseIfMounted(int minor, DeviceNumber device) throws IOException {
+        for (MountTable.Mount m : MountTable.read(MountTable.PROC_MOUNTINFO)) {
+            if (m.device().equals(device)) {
+                throw new IOException("drbd" + minor + ": the device " + device + " left by an earlier daemon is still mounted at "
+                        + m.mountPoint() + "; unmount it, then retry");
+            }
         }
     }
 

@@ -208,6 +208,32 @@ class NbdFuseLoopAttacherTest {
     }
 
     @Test
+    void aDaemonCrashWithNbdfuseStillAliveIsCleanedButAMountedLeftoverIsRefused() throws Exception {
+        AttachedDevice crashed = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        Path node = crashed.devicePath().orElseThrow();
+        long pid = Long.parseLong(Files.readString(runDir.resolve("nbdfuse/drbd" + MINOR + ".pid")).strip());
+        run("mkfs.ext4", "-q", "-F", node.toString());
+        Path mnt = Files.createDirectories(dir.resolve("mnt-stale"));
+        run("mount", node.toString(), mnt.toString());
+        // The daemon "dies" (close() never runs); nbdfuse, the loop and the mount survive it.
+        DeviceNodes nodes = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000);
+        NbdFuseLoopAttacher restarted = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(runDir, nodes));
+        try {
+            assertThatThrownBy(() -> restarted.attach(MINOR, socket, "", SIZE_BYTES))
+                    .hasMessageContaining("still mounted at " + mnt.toAbsolutePath());
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        } finally {
+            run("umount", mnt.toString());
+        }
+        attacher = restarted;
+        device = restarted.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
+        assertThat(loopBackedByOurFile()).containsExactly(device.deviceNumber().orElseThrow());
+        // The file system written before the "crash" is intact behind the new device.
+        run("fsck.ext4", "-n", device.devicePath().orElseThrow().toString());
+    }
+
+    @Test
     void anExportThatRefusesConnectionsFailsTheAttachAndLeavesNothing() throws Exception {
         Path nobody = dir.resolve("nobody.sock");
         assertThatThrownBy(() -> attacher.attach(MINOR, nobody, "", SIZE_BYTES))
