@@ -136,6 +136,23 @@ public final class DeviceNodes {
         return Files.deleteIfExists(node);
     }
 
+    /**
+     * The path as the kernel reports it in mountinfo and sysfs (symlinks in the parent resolved),
+     * without touching the last component, which may be a dead FUSE mount (ENOTCONN on stat).
+     */
+    static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || abs.getFileName() == null) {
+            return abs;
+        }
+        try {
+            return parent.toRealPath().resolve(abs.getFileName());
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
     /** The kernel name ({@code loop3}) of a block device number, from {@code /sys/dev/block/M:m}. */
     public Optional<String> kernelName(DeviceNumber number) {
         Path link = sysDir.resolve("dev/block/" + number);
@@ -185,7 +202,7 @@ public final class DeviceNodes {
         if (!Files.isDirectory(sysBlock)) {
             return found;
         }
-        Path wanted = file.toAbsolutePath().normalize();
+        Path wanted = canonical(file);
         try (var entries = Files.list(sysBlock)) {
             for (Path dir : (Iterable<Path>) entries::iterator) {
                 if (!dir.getFileName().toString().startsWith("loop")) {

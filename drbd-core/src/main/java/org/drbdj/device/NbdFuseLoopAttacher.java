@@ -136,7 +136,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             }
             Optional<Path> backing = nodes.loopBackingFile(number.get());
             refuseIfMounted(minor, number.get());
-            if (backing.isPresent() && backing.get().startsWith(settings.runDir().toAbsolutePath().normalize())) {
+            if (backing.isPresent() && backing.get().startsWith(DeviceNodes.canonical(settings.runDir()))) {
                 LOG.warn("drbd{}: stale {} -> loop {} backed by {}, detaching", minor, node, number.get(), backing.get());
                 failure = collect(failure, () -> detachLoop(nodes.loopDevicePath(number.get())));
             } else {
@@ -209,7 +209,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
     }
 
     private boolean isMounted(Path dir) throws IOException {
-        Path abs = dir.toAbsolutePath().normalize();
+        Path abs = DeviceNodes.canonical(dir);
         return MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.mountPoint().equals(abs));
     }
 

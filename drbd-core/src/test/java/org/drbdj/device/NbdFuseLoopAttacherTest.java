@@ -234,6 +234,30 @@ class NbdFuseLoopAttacherTest {
     }
 
     @Test
+    void staleCleanupWorksThroughASymlinkedRunDirectory() throws Exception {
+        // /var/run -> /run style: mountinfo and sysfs show the resolved path.
+        Path real = Files.createDirectories(dir.resolve("real-run"));
+        Path link = Files.createSymbolicLink(dir.resolve("run-link"), real);
+        DeviceNodes nodes = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000);
+        NbdFuseLoopAttacher viaLink = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(link, nodes));
+        AttachedDevice crashed = viaLink.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(crashed.deviceNumber()).isPresent();
+        long pid = Long.parseLong(Files.readString(link.resolve("nbdfuse/drbd" + MINOR + ".pid")).strip());
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+        attacher = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(link, nodes));
+        device = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(nodes.loopsBackedBy(real.resolve("nbdfuse/drbd" + MINOR + "/export")))
+                .containsExactly(device.deviceNumber().orElseThrow());
+        device.close();
+        device = null;
+        assertThat(nodes.loopsBackedBy(real.resolve("nbdfuse/drbd" + MINOR + "/export"))).isEmpty();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(real.toString());
+    }
+
+    @Test
     void anExportThatRefusesConnectionsFailsTheAttachAndLeavesNothing() throws Exception {
         Path nobody = dir.resolve("nobody.sock");
         assertThatThrownBy(() -> attacher.attach(MINOR, nobody, "", SIZE_BYTES))
