@@ -258,6 +258,24 @@ class NbdFuseLoopAttacherTest {
     }
 
     @Test
+    void aPrivateLoopNodeDirectoryGetsTheLoopNodeCreatedAndRemoved() throws Exception {
+        // Namespace hosts have a private tmpfs /dev without loopN nodes: we create the node.
+        Path privateDev = Files.createDirectories(dir.resolve("private-dev"));
+        DeviceNodes nodes = new DeviceNodes(devDir, privateDev, Path.of("/sys"), 10_000);
+        attacher = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(runDir, nodes));
+        device = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        DeviceNumber loop = device.deviceNumber().orElseThrow();
+        String name = nodes.kernelName(loop).orElseThrow();
+        assertThat(DeviceNodes.readBlockNode(privateDev.resolve(name))).contains(loop);
+        assertThat(run("blockdev", "--getsize64", device.devicePath().orElseThrow().toString()).strip())
+                .isEqualTo(Long.toString(SIZE_BYTES));
+        device.close();
+        device = null;
+        assertThat(privateDev.resolve(name)).doesNotExist();
+        assertThat(loopBackedByOurFile()).isEmpty();
+    }
+
+    @Test
     void anExportThatRefusesConnectionsFailsTheAttachAndLeavesNothing() throws Exception {
         Path nobody = dir.resolve("nobody.sock");
         assertThatThrownBy(() -> attacher.attach(MINOR, nobody, "", SIZE_BYTES))
