@@ -29,7 +29,9 @@ static int copy_path(JNIEnv *env, jstring path, char *buf, size_t size)
         return -EINVAL;
     jsize chars = (*env)->GetStringLength(env, path);
     jsize bytes = (*env)->GetStringUTFLength(env, path);
-    if (bytes <= 0 || (size_t)bytes >= size)
+    if (bytes <= 0)
+        return -EINVAL;
+    if ((size_t)bytes >= size)
         return -ENAMETOOLONG;
     (*env)->GetStringUTFRegion(env, path, 0, chars, buf);
     buf[bytes] = '\0';

@@ -59,6 +59,46 @@ public final class DeviceNodes {
         return devDir;
     }
 
+    /** Where the kernel's {@code loopN} nodes are expected (a private /dev in namespace hosts). */
+    public Path loopDevDir() {
+        return loopDevDir;
+    }
+
+    /** The number of a block device by kernel name, from {@code /sys/block/NAME/dev}. */
+    public Optional<DeviceNumber> numberOf(String kernelName) {
+        try {
+            return Optional.of(DeviceNumber.parse(Files.readString(sysDir.resolve("block").resolve(kernelName).resolve("dev"),
+                    StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Makes sure a block node for {@code kernelName} exists in {@code dir} with the number sysfs
+     * gives (a private /dev has no devtmpfs to create it).
+     *
+     * @return true when the node had to be created
+     */
+    boolean ensureNode(Path dir, String kernelName) throws IOException {
+        Path node = dir.resolve(kernelName);
+        DeviceNumber number = numberOf(kernelName).orElseThrow(
+                () -> new IOException("no " + sysDir.resolve("block").resolve(kernelName).resolve("dev")));
+        Optional<DeviceNumber> existing = readBlockNode(node);
+        if (existing.isPresent()) {
+            if (!existing.get().equals(number)) {
+                throw new IOException(node + " has device number " + existing.get() + " but the kernel's "
+                        + kernelName + " is " + number);
+            }
+            return false;
+        }
+        Files.createDirectories(dir);
+        runner.run(List.of("mknod", "-m", "0660", node.toString(), "b",
+                Integer.toString(number.major()), Integer.toString(number.minor()))).orThrow();
+        setDiskGroup(node);
+        return true;
+    }
+
     /** {@code <devDir>/drbd<minor>}, the name DRBD's udev rules give the device. */
     public Path nodePath(int minor) {
         checkMinor(minor);
@@ -136,6 +176,23 @@ public final class DeviceNodes {
         return Files.deleteIfExists(node);
     }
 
+    /**
+     * The path as the kernel reports it in mountinfo and sysfs (symlinks in the parent resolved),
+     * without touching the last component, which may be a dead FUSE mount (ENOTCONN on stat).
+     */
+    static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || abs.getFileName() == null) {
+            return abs;
+        }
+        try {
+            return parent.toRealPath().resolve(abs.getFileName());
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
     /** The kernel name ({@code loop3}) of a block device number, from {@code /sys/dev/block/M:m}. */
     public Optional<String> kernelName(DeviceNumber number) {
         Path link = sysDir.resolve("dev/block/" + number);
@@ -185,7 +242,7 @@ public final class DeviceNodes {
         if (!Files.isDirectory(sysBlock)) {
             return found;
         }
-        Path wanted = file.toAbsolutePath().normalize();
+        Path wanted = canonical(file);
         try (var entries = Files.list(sysBlock)) {
             for (Path dir : (Iterable<Path>) entries::iterator) {
                 if (!dir.getFileName().toString().startsWith("loop")) {

@@ -186,6 +186,7 @@ public final class KernelNbdAttacher implements DeviceAttacher {
         private final AtomicReference<IOException> doItResult = new AtomicReference<>();
         private DeviceNumber number;
         private Path node;
+        private boolean readOnlySet;
         private boolean closed;
 
         Attached(int minor) {
@@ -293,6 +294,7 @@ public final class KernelNbdAttacher implements DeviceAttacher {
             }
             runner.run(List.of("blockdev", readOnly ? "--setro" : "--setrw",
                     settings.hostDevDir().resolve("nbd" + index).toString())).orThrow();
+            readOnlySet = readOnly;
         }
 
         @Override
@@ -314,6 +316,11 @@ public final class KernelNbdAttacher implements DeviceAttacher {
             IOException failure = null;
             if (node != null) {
                 failure = step(failure, () -> settings.nodes().remove(minor, Optional.of(number)));
+            }
+            if (readOnlySet) {
+                // BLKROSET outlives the connection: leave nbdX writable for its next user.
+                failure = step(failure, () -> runner.run(List.of("blockdev", "--setrw",
+                        settings.hostDevDir().resolve("nbd" + index).toString())).orThrow());
             }
             if (mode == Mode.NETLINK && index >= 0) {
                 failure = step(failure, () -> ops.netlinkDisconnect(index));

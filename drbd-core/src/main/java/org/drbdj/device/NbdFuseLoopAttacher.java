@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class NbdFuseLoopAttacher implements DeviceAttacher {
     private static final Logger LOG = LoggerFactory.getLogger(NbdFuseLoopAttacher.class);
     private static final long POLL_MS = 20;
+    private static final int LOOP_ATTEMPTS = 8;
 
     /**
      * Settings of this strategy.
@@ -135,9 +136,10 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
                         + "); unload drbd.ko or use another minor");
             }
             Optional<Path> backing = nodes.loopBackingFile(number.get());
-            if (backing.isPresent() && backing.get().startsWith(settings.runDir().toAbsolutePath().normalize())) {
+            refuseIfMounted(minor, number.get());
+            if (backing.isPresent() && backing.get().startsWith(DeviceNodes.canonical(settings.runDir()))) {
                 LOG.warn("drbd{}: stale {} -> loop {} backed by {}, detaching", minor, node, number.get(), backing.get());
-                failure = collect(failure, () -> detachLoop(nodes.loopDevicePath(number.get())));
+                failure = collect(failure, () -> detachStaleLoop(number.get()));
             } else {
                 LOG.warn("drbd{}: stale node {} ({}) from an earlier run, removing", minor, node, number.get());
             }
@@ -145,8 +147,9 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         }
         // 2. Loop devices still attached to our file even though the node is gone.
         for (DeviceNumber loop : nodes.loopsBackedBy(ourFile)) {
+            refuseIfMounted(minor, loop);
             LOG.warn("drbd{}: stale loop device {} backed by {}, detaching", minor, loop, ourFile);
-            failure = collect(failure, () -> detachLoop(nodes.loopDevicePath(loop)));
+            failure = collect(failure, () -> detachStaleLoop(loop));
         }
         // 3. A FUSE mount on our mount directory (live, or dead with ENOTCONN after kill -9).
         if (isMounted(mountDir(minor))) {
@@ -157,6 +160,19 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         failure = collect(failure, () -> stopStaleProcess(minor));
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Tearing a stale device away from a mounted file system would turn every later I/O into
+     * EIO; like DRBD refusing {@code down} on a device held open, the operator unmounts first.
+     */
+    private static void refuseIfMounted(int minor, DeviceNumber device) throws IOException {
+        for (MountTable.Mount m : MountTable.read(MountTable.PROC_MOUNTINFO)) {
+            if (m.device().equals(device)) {
+                throw new IOException("drbd" + minor + ": the device " + device + " left by an earlier daemon is still mounted at "
+                        + m.mountPoint() + "; unmount it, then retry");
+            }
         }
     }
 
@@ -194,8 +210,15 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
     }
 
     private boolean isMounted(Path dir) throws IOException {
-        Path abs = dir.toAbsolutePath().normalize();
+        Path abs = DeviceNodes.canonical(dir);
         return MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.mountPoint().equals(abs));
+    }
+
+    private void detachStaleLoop(DeviceNumber loop) throws IOException {
+        DeviceNodes nodes = settings.nodes();
+        String name = nodes.kernelName(loop).orElseThrow(() -> new IOException("loop device " + loop + " vanished"));
+        nodes.ensureNode(nodes.loopDevDir(), name);
+        detachLoop(nodes.loopDevDir().resolve(name));
     }
 
     private void detachLoop(Path loopDevice) throws IOException {
@@ -234,8 +257,10 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         private Process nbdfuse;
         private boolean mounted;
         private Path loopDevice;
+        private boolean createdLoopNode;
         private DeviceNumber loopNumber;
         private Path node;
+        private boolean readOnlySet;
         private boolean closed;
 
         Attached(int minor) {
@@ -256,16 +281,52 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
                     .start();
             awaitFile(sizeBytes);
 
-            String loop = runner.run(List.of(settings.losetup(), "--find", "--show", "--direct-io=off",
-                    backingFile(minor).toString())).orThrow().stdout().strip();
-            if (loop.isEmpty()) {
-                throw new IOException("losetup attached " + backingFile(minor) + " but printed no device name");
-            }
-            loopDevice = Path.of(loop);
+            attachLoop();
+            Path loop = loopDevice;
             loopNumber = DeviceNodes.readBlockNode(loopDevice).orElseThrow(
-                    () -> new IOException("losetup printed " + loop + " but it does not exist"));
+                    () -> new IOException("loop device " + loop + " does not exist"));
+            // The block layer's read-only flag (BLKROSET) belongs to the loop device and outlives
+            // a detach: clear whatever an earlier user of this loop device left behind.
+            setFlag(false);
             node = settings.nodes().create(minor, loopNumber);
             LOG.info("drbd{}: {} -> {} ({}) -> {}", minor, node, loopDevice, loopNumber, backingFile(minor));
+        }
+
+        /**
+         * {@code losetup -f} (LOOP_CTL_GET_FREE, which also creates the kernel device), then
+         * attach that device explicitly. Two steps instead of {@code --find --show} so that the
+         * node can be created first where /dev is a private tmpfs (namespace hosts); a device
+         * taken by someone else in between (EBUSY) means: ask again, a bounded number of times.
+         */
+        private void attachLoop() throws IOException {
+            DeviceNodes nodes = settings.nodes();
+            String lastError = "";
+            for (int attempt = 0; attempt < LOOP_ATTEMPTS; attempt++) {
+                String free = runner.run(List.of(settings.losetup(), "-f")).orThrow().stdout().strip();
+                Path name = Path.of(free).getFileName();
+                if (free.isEmpty() || name == null || !name.toString().matches("loop\\d+")) {
+                    throw new IOException("'losetup -f' printed '" + free + "', not a loop device");
+                }
+                Path dev = nodes.loopDevDir().resolve(name.toString());
+                boolean created = nodes.ensureNode(nodes.loopDevDir(), name.toString());
+                CommandRunner.Result r = runner.run(List.of(settings.losetup(), "--direct-io=off", dev.toString(),
+                        backingFile(minor).toString()));
+                if (r.ok()) {
+                    loopDevice = dev;
+                    createdLoopNode = created;
+                    return;
+                }
+                if (created) {
+                    Files.deleteIfExists(dev);
+                }
+                lastError = r.stderr().strip();
+                if (!lastError.contains("busy")) {
+                    r.orThrow();
+                }
+                LOG.info("drbd{}: {} was taken meanwhile ({}), trying another loop device", minor, dev, lastError);
+            }
+            throw new IOException("no loop device could be attached to " + backingFile(minor) + " after "
+                    + LOOP_ATTEMPTS + " attempts: " + lastError);
         }
 
         /** Waits until nbdfuse is mounted and its file has the export size, or fails with its log. */
@@ -335,7 +396,12 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             if (closed || loopDevice == null) {
                 throw new IOException("drbd" + minor + " is not attached");
             }
+            setFlag(readOnly);
+        }
+
+        private void setFlag(boolean readOnly) throws IOException {
             runner.run(List.of(settings.blockdev(), readOnly ? "--setro" : "--setrw", loopDevice.toString())).orThrow();
+            readOnlySet = readOnly;
         }
 
         @Override
@@ -358,8 +424,15 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             if (node != null) {
                 failure = collect(failure, () -> settings.nodes().remove(minor, Optional.of(loopNumber)));
             }
+            if (loopDevice != null && readOnlySet) {
+                // Leave the loop device writable for its next user.
+                failure = collect(failure, () -> setFlag(false));
+            }
             if (loopDevice != null) {
                 failure = collect(failure, () -> detachLoop(loopDevice));
+                if (createdLoopNode) {
+                    failure = collect(failure, () -> Files.deleteIfExists(loopDevice));
+                }
             }
             // Unmount even when we never saw the mount: nbdfuse may have mounted after the timeout.
             failure = collect(failure, () -> {

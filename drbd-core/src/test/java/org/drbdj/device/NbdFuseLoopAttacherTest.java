@@ -208,6 +208,74 @@ class NbdFuseLoopAttacherTest {
     }
 
     @Test
+    void aDaemonCrashWithNbdfuseStillAliveIsCleanedButAMountedLeftoverIsRefused() throws Exception {
+        AttachedDevice crashed = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        Path node = crashed.devicePath().orElseThrow();
+        long pid = Long.parseLong(Files.readString(runDir.resolve("nbdfuse/drbd" + MINOR + ".pid")).strip());
+        run("mkfs.ext4", "-q", "-F", node.toString());
+        Path mnt = Files.createDirectories(dir.resolve("mnt-stale"));
+        run("mount", node.toString(), mnt.toString());
+        // The daemon "dies" (close() never runs); nbdfuse, the loop and the mount survive it.
+        DeviceNodes nodes = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000);
+        NbdFuseLoopAttacher restarted = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(runDir, nodes));
+        try {
+            assertThatThrownBy(() -> restarted.attach(MINOR, socket, "", SIZE_BYTES))
+                    .hasMessageContaining("still mounted at " + mnt.toAbsolutePath());
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        } finally {
+            run("umount", mnt.toString());
+        }
+        attacher = restarted;
+        device = restarted.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
+        assertThat(loopBackedByOurFile()).containsExactly(device.deviceNumber().orElseThrow());
+        // The file system written before the "crash" is intact behind the new device.
+        run("fsck.ext4", "-n", device.devicePath().orElseThrow().toString());
+    }
+
+    @Test
+    void staleCleanupWorksThroughASymlinkedRunDirectory() throws Exception {
+        // /var/run -> /run style: mountinfo and sysfs show the resolved path.
+        Path real = Files.createDirectories(dir.resolve("real-run"));
+        Path link = Files.createSymbolicLink(dir.resolve("run-link"), real);
+        DeviceNodes nodes = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000);
+        NbdFuseLoopAttacher viaLink = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(link, nodes));
+        AttachedDevice crashed = viaLink.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(crashed.deviceNumber()).isPresent();
+        long pid = Long.parseLong(Files.readString(link.resolve("nbdfuse/drbd" + MINOR + ".pid")).strip());
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+        attacher = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(link, nodes));
+        device = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        assertThat(nodes.loopsBackedBy(real.resolve("nbdfuse/drbd" + MINOR + "/export")))
+                .containsExactly(device.deviceNumber().orElseThrow());
+        device.close();
+        device = null;
+        assertThat(nodes.loopsBackedBy(real.resolve("nbdfuse/drbd" + MINOR + "/export"))).isEmpty();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(real.toString());
+    }
+
+    @Test
+    void aPrivateLoopNodeDirectoryGetsTheLoopNodeCreatedAndRemoved() throws Exception {
+        // Namespace hosts have a private tmpfs /dev without loopN nodes: we create the node.
+        Path privateDev = Files.createDirectories(dir.resolve("private-dev"));
+        DeviceNodes nodes = new DeviceNodes(devDir, privateDev, Path.of("/sys"), 10_000);
+        attacher = new NbdFuseLoopAttacher(NbdFuseLoopAttacher.Settings.defaults(runDir, nodes));
+        device = attacher.attach(MINOR, socket, "", SIZE_BYTES);
+        DeviceNumber loop = device.deviceNumber().orElseThrow();
+        String name = nodes.kernelName(loop).orElseThrow();
+        assertThat(DeviceNodes.readBlockNode(privateDev.resolve(name))).contains(loop);
+        assertThat(run("blockdev", "--getsize64", device.devicePath().orElseThrow().toString()).strip())
+                .isEqualTo(Long.toString(SIZE_BYTES));
+        device.close();
+        device = null;
+        assertThat(privateDev.resolve(name)).doesNotExist();
+        assertThat(loopBackedByOurFile()).isEmpty();
+    }
+
+    @Test
     void anExportThatRefusesConnectionsFailsTheAttachAndLeavesNothing() throws Exception {
         Path nobody = dir.resolve("nobody.sock");
         assertThatThrownBy(() -> attacher.attach(MINOR, nobody, "", SIZE_BYTES))
@@ -227,6 +295,43 @@ class NbdFuseLoopAttacherTest {
         assertThat(devDir.resolve("drbd" + MINOR)).doesNotExist();
         assertThat(loopBackedByOurFile()).isEmpty();
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(runDir.toAbsolutePath().toString());
+    }
+
+    @Test
+    void aSecondaryStyleExportKeepsTheNodeButFailsReadsWritesAndMount() throws Exception {
+        // The design recommended for Secondary (docs/devices.md): the export accepts connections
+        // but answers every request with EPERM; the daemon also sets the read-only flag.
+        Path refusing = dir.resolve("s2.sock");
+        Process secondary = startNbdkit(refusing, "--filter=error", "memory", "size=" + SIZE_BYTES,
+                "error=EPERM", "error-rate=100%");
+        try {
+            device = attacher.attach(MINOR, refusing, "", SIZE_BYTES);
+            Path node = device.devicePath().orElseThrow();
+            device.setReadOnly(true);
+            ProcessRunner.Result read = ProcessRunner.run(List.of("dd", "if=" + node, "of=/dev/null", "bs=4k",
+                    "count=1", "skip=100", "iflag=direct", "status=none"), 30);
+            assertThat(read.exitCode()).isNotZero();
+            assertThat(read.stderr()).contains("Input/output error");
+            ProcessRunner.Result write = ProcessRunner.run(List.of("dd", "if=/dev/zero", "of=" + node, "bs=4k",
+                    "count=1", "oflag=direct", "conv=notrunc", "status=none"), 30);
+            assertThat(write.exitCode()).isNotZero();
+            assertThat(write.stderr()).contains("Operation not permitted");
+            Path mnt = Files.createDirectories(dir.resolve("mnt-secondary"));
+            ProcessRunner.Result mount = ProcessRunner.run(List.of("mount", node.toString(), mnt.toString()), 30);
+            if (mount.exitCode() == 0) {
+                run("umount", mnt.toString());
+            }
+            assertThat(mount.exitCode()).as("mount of a Secondary must fail: " + mount.stderr()).isNotZero();
+            DeviceNumber loop = device.deviceNumber().orElseThrow();
+            device.close();
+            assertThat(node).doesNotExist();
+            // The read-only flag must not stick to the loop device for its next user.
+            Path loopDev = new DeviceNodes(devDir, Path.of("/dev"), Path.of("/sys"), 10_000).loopDevicePath(loop);
+            assertThat(run("blockdev", "--getro", loopDev.toString()).strip()).isEqualTo("0");
+        } finally {
+            secondary.destroy();
+            secondary.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     private List<DeviceNumber> loopBackedByOurFile() throws IOException {

@@ -105,6 +105,10 @@ class NbdShimTest {
             assertThatThrownBy(() -> NativeShim.unixConnect("/" + "x".repeat(200)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("107");
             assertThat(NativeShimJni.unixConnect("/" + "x".repeat(200))).isEqualTo(-Errno.ENAMETOOLONG);
+            assertThat(NativeShimJni.unixConnect("")).isEqualTo(-Errno.EINVAL);
+            assertThat(NativeShimJni.openDevice("")).isEqualTo(-Errno.EINVAL);
+            assertThat(NativeShimJni.openDevice(null)).isEqualTo(-Errno.EINVAL);
+            assertThatThrownBy(() -> NativeShim.openDevice("")).isInstanceOf(IllegalArgumentException.class);
         } finally {
             Files.deleteIfExists(dir);
         }
