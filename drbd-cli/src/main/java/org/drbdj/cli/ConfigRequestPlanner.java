@@ -29,7 +29,12 @@ final class ConfigRequestPlanner {
     static List<ControlRequest> up(ConfigOptions.Selection s) {
         List<ControlRequest> plan = new ArrayList<>();
         ResourceConfig r = s.resource();
-        plan.add(new ControlRequest("new-resource", List.of(r.name()), options(r.options().resource())));
+        // Handlers travel with the resource: drbdd runs them itself, as the kernel's usermode helper would.
+        Map<String, String> resourceOptions = options(r.options().resource());
+        for (OptionValue h : r.options().handlers().values()) {
+            resourceOptions.put("handler." + h.name(), h.text());
+        }
+        plan.add(new ControlRequest("new-resource", List.of(r.name()), resourceOptions));
         for (VolumeConfig v : volumes(s)) {
             plan.add(ControlRequest.of("new-minor", r.name(), Integer.toString(v.minor()), Integer.toString(v.number())));
         }

@@ -16,7 +16,7 @@ import org.drbdj.control.ControlPaths;
  */
 public record DaemonOptions(Path runDir, String adminGroup, boolean statusForAll, String deviceStrategy, Path devDir) {
     static final String USAGE = String.join("\n",
-            "Usage: drbdd [--run-dir DIR] [--admin-group GROUP] [--status-for-all] [--device auto|kernel-nbd|nbdfuse|none]",
+            "Usage: drbdd [--run-dir DIR] [--admin-group GROUP] [--status-for-all] [--device auto|kernel-nbd|nbdfuse-loop|none]",
             "             [--dev-dir DIR]",
             "Runs the drbdj replication daemon in the foreground. Resources are configured with drbdadm.",
             "  --run-dir DIR       control socket, status file and NBD sockets (default: $DRBD_RUN_DIR or /run/drbd)",
@@ -39,10 +39,7 @@ public record DaemonOptions(Path runDir, String adminGroup, boolean statusForAll
                 case "--status-for-all" -> statusForAll = true;
                 case "--device" -> {
                     device = value(args, ++i, a);
-                    if (!List.of("auto", "kernel-nbd", "nbdfuse", "none").contains(device)) {
-                        throw new IllegalArgumentException("--device: unknown strategy '" + device
-                                + "' (use auto, kernel-nbd, nbdfuse or none)");
-                    }
+                    org.drbdj.device.DeviceStrategy.parse(device); // rejects unknown names with the valid ones
                 }
                 case "--dev-dir" -> devDir = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");

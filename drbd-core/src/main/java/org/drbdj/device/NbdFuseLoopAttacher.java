@@ -402,6 +402,18 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         private void setFlag(boolean readOnly) throws IOException {
             runner.run(List.of(settings.blockdev(), readOnly ? "--setro" : "--setrw", loopDevice.toString())).orThrow();
             readOnlySet = readOnly;
+            dropCaches();
+        }
+
+        /**
+         * Forgets cached pages of the loop device and of the FUSE file behind it, so that after a
+         * role change every read reaches the export (which refuses I/O while Secondary, and whose
+         * data a peer may have changed meanwhile) instead of being served from a stale cache.
+         */
+        private void dropCaches() throws IOException {
+            runner.run(List.of(settings.blockdev(), "--flushbufs", loopDevice.toString())).orThrow();
+            // dd with iflag=nocache and count=0 only calls posix_fadvise(DONTNEED) on the whole file.
+            runner.run(List.of("dd", "if=" + backingFile(minor), "iflag=nocache", "count=0", "status=none")).orThrow();
         }
 
         @Override
