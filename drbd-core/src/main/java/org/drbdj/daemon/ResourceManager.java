@@ -438,6 +438,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         if (res == null) {
             return ControlResponse.ok(List.of()); // drbdadm down of a resource that is not up is a no-op
         }
+        for (Resource.Minor m : res.minorsByVnr.values()) {
+            if (m.device != null && m.device.isInUse()) {
+                throw new Failure(11, name + ": State change failed: (-12) Device is held open by someone\n"
+                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or in use; unmount it first");
+            }
+        }
         if (res.state.current().role() == Role.PRIMARY) {
             secondary(res);
         }
