@@ -93,7 +93,13 @@ class DrbdadmCommandSurfaceTest {
         Run r = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "-d", "up", "test");
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out.lines()).containsExactly(
-                "drbdd new-resource test",
+                "drbdd new-resource test"
+                        + " --handler.local-io-error='/usr/lib/drbd/notify-io-error.sh; /usr/lib/drbd/notify-emergency-shutdown.sh;"
+                        + " echo o > /proc/sysrq-trigger ; halt -f'"
+                        + " --handler.pri-lost-after-sb='/usr/lib/drbd/notify-pri-lost-after-sb.sh;"
+                        + " /usr/lib/drbd/notify-emergency-reboot.sh; echo b > /proc/sysrq-trigger ; reboot -f'"
+                        + " --handler.pri-on-incon-degr='/usr/lib/drbd/notify-pri-on-incon-degr.sh;"
+                        + " /usr/lib/drbd/notify-emergency-reboot.sh; echo b > /proc/sysrq-trigger ; reboot -f'",
                 "drbdd new-minor test 1 0",
                 "drbdd attach 1 /dev/vdb /dev/vdb internal --on-io-error=detach --resync-rate=1024M",
                 "drbdd connect test ipv4:172.16.0.3:7789 ipv4:172.16.0.4:7789 --_name=node2 --cram-hmac-alg=sha1"
