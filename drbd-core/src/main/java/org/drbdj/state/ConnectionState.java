@@ -9,16 +9,18 @@ import java.util.Arrays;
  * {@code events2} print. DRBD 8.4 combined this with the replication state into one {@code cs}
  * value, see {@link Drbd84ConnectionState}.
  *
- * <p>Allowed transitions ({@link #TRANSITIONS}), after the kernel's {@code is_valid_conn_transition}:
+ * <p>Allowed transitions ({@link #TRANSITIONS}), a subset of what the kernel's
+ * {@code is_valid_conn_transition} permits:
  * <pre>
- *   StandAlone ──connect──▶ Unconnected ──▶ Connecting ──handshake ok──▶ Connected
- *       ▲                     ▲  │             │  │                         │
- *       │                     │  │             │  └── Timeout | BrokenPipe ◀┘ (network errors)
- *       │                     │  │             │      NetworkFailure | ProtocolError | TearDown
- *       │                     │  │             │                 │
- *       │                     └──┼─────────────┴─────────────────┘ (retry)
- *       │                        ▼
- *       └──────────────── Disconnecting ◀── (disconnect, from any but StandAlone/Unconnected... see table)
+ *   StandAlone ──connect──▶ Unconnected ──▶ Connecting ──handshake──▶ Connected
+ *       ▲                      ▲   │          │     │                     │
+ *       │                      │   │          │     ▼                     ▼
+ *       │                      │   │          │   Timeout | BrokenPipe | NetworkFailure
+ *       │                      │   │          │   | ProtocolError | TearDown ◀──┘
+ *       │                      └───┼──────────┴──────────┤ (retry)
+ *       │                          ▼                     ▼
+ *       └──────────────────── Disconnecting ◀── (disconnect from Unconnected, Connecting,
+ *                                                 Connected or a network error)
  * </pre>
  * StandAlone leads only to Unconnected; after a network error only Unconnected or Disconnecting
  * may follow; after Disconnecting only StandAlone.

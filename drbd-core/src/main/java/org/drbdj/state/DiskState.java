@@ -12,22 +12,23 @@ import java.util.Arrays;
  *
  * <p>Allowed transitions of the <em>local</em> disk ({@link #TRANSITIONS}):
  * <pre>
- *   Diskless ──attach──▶ Attaching ──read meta-data──▶ Negotiating ─┐ (connected: ask peers)
- *      ▲                   │                                         │
- *      │                   └──────── (not connected) ────────────────┤
- *      │                                                             ▼
- *      │          ┌───────────── Inconsistent ◀──▶ Outdated ◀──▶ Consistent
- *      │          │                  ▲  │sync done  ▲  │            │
- *      │          │                  │  ▼           │  ▼            ▼
- *      │          │                  └─ UpToDate ◀──┘──────────── UpToDate
- *      │          ▼        (any attached state, on error)
- *      ├──── Failed ◀──────────────────────────────────────────────────────┐
- *      └──── Detaching ◀── (any attached state, on detach) ──── ... ───────┘
+ *   Diskless ──attach──▶ Attaching ──(connected)──▶ Negotiating
+ *      ▲                    │                           │
+ *      │                    └──────────┬────────────────┘
+ *      │                               ▼
+ *      │     ┌──────── the data states, each may become any other ────────┐
+ *      │     │  Inconsistent ◀──▶ Outdated ◀──▶ Consistent ◀──▶ UpToDate   │ (and back to Negotiating
+ *      │     └─────────────────────────────┬───────────────────────────────┘  on a reconnect handshake)
+ *      │                                   │
+ *      │            ┌── detach ────────────┴──── I/O error ──┐
+ *      │            ▼                                         ▼
+ *      ├────── Detaching ─────────────(error)──────────▶  Failed
+ *      └──────────────────────────────────────────────────────┘
  * </pre>
- * In words: Diskless only goes to Attaching; Attaching and Negotiating go to any data state or
- * fail/detach; the data states (Inconsistent, Outdated, Consistent, UpToDate) move between each
- * other (resync start/finish, outdate, peer handshake), back to Negotiating on a reconnect
- * handshake, or to Failed (I/O error) and Detaching (detach); Detaching goes to Diskless or Failed;
+ * Diskless only goes to Attaching; Attaching and Negotiating go to any data state, or to Failed or
+ * Detaching (Attaching also straight back to Diskless when the meta-data is unusable); the data
+ * states move among each other (resync start and end, outdate, handshake results), back to
+ * Negotiating, or to Failed (I/O error) and Detaching (detach); Detaching goes to Diskless or Failed;
  * Failed goes to Diskless. DUnknown is only ever a <em>peer</em> disk state and is not in this table;
  * peer disk states are facts reported by the peer and are not constrained.
  */

@@ -9,13 +9,20 @@ import java.util.Arrays;
  *
  * <p>Allowed transitions ({@link #TRANSITIONS}); every state may also drop to Off (connection lost):
  * <pre>
- *   Off ──handshake──▶ Established ◀───────────────────────────────────────────────┐
- *    │                  │  │  │  └──▶ VerifyS / VerifyT ──done──────────────────────┤
- *    │                  │  │  └─────▶ Ahead / Behind (congestion) ──resync──▶ ...   │
- *    │   invalidate-    │  └────────▶ StartingSyncT ──▶ WFBitMapT ─┐                 │
- *    │   remote/-local  └───────────▶ StartingSyncS ──▶ WFBitMapS ─┼──▶ SyncSource ◀▶ PausedSyncS ─┤
- *    └──(handshake decides a resync)──▶ WFBitMapS / WFBitMapT        │                              │
- *                                             WFBitMapT ──▶ WFSyncUUID ──▶ SyncTarget ◀▶ PausedSyncT ┘
+ *   Off ──handshake: in sync──▶ Established ──verify──▶ VerifyS | VerifyT ──done──▶ Established
+ *    │                            │     │
+ *    │                invalidate- │     │ invalidate
+ *    │                remote      ▼     ▼
+ *    │                  StartingSyncS  StartingSyncT
+ *    │                            │     │
+ *    └─handshake: resync needed─▶ WFBitMapS   WFBitMapT ──▶ WFSyncUUID
+ *                                 │   (or Established      │
+ *                                 ▼    if nothing to do)   ▼
+ *              PausedSyncS ◀──▶ SyncSource          SyncTarget ◀──▶ PausedSyncT
+ *                     └──────────────┴── done ──▶ Established ◀── done ──┴──────┘
+ *
+ *   Established ◀──▶ Ahead / Behind (protocol A congestion); Ahead resumes through a resync as
+ *   source (StartingSyncS, WFBitMapS or SyncSource), Behind as target (WFBitMapT, WFSyncUUID, SyncTarget).
  * </pre>
  */
 public enum ReplicationState {

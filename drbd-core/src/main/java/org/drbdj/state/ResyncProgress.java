@@ -7,9 +7,11 @@ package org.drbdj.state;
  * in nanoseconds, so the renderer needs no clock of its own.
  *
  * <p>Like DRBD, speed is measured against "sync marks": the amount left at an earlier moment.
- * {@code windowMark*} is the mark DRBD 8.4's {@code /proc/drbd} uses (about 18 s old, its
- * {@code rs_mark_left[(rs_last_mark+2) % 8]}); {@code recentMark*} is the newest mark (DRBD 9's
- * {@code rs_db1_sectors/rs_dt1_ms}).
+ * DRBD keeps 8 marks, one every 3 s ({@link ResyncTracker} does the same). {@code windowMark*} is
+ * the oldest, about 18-21 s old ({@code rs_mark_left[(rs_last_mark+2) % 8]}: {@code /proc/drbd}'s
+ * speed and DRBD 9's {@code rs_db0/dt0}); {@code recentMark*} the one before the newest, 3-6 s old
+ * ({@code (rs_last_mark+7) % 8}: DRBD 9's {@code rs_db1/dt1}, shown as {@code dbdt1:} and used for
+ * {@code eta:}).
  *
  * @param totalSectors          amount to resync/verify in this run ({@code rs_total})
  * @param leftSectors           amount still to do: out-of-sync minus failed for a resync, {@code ov_left} for verify
@@ -19,8 +21,8 @@ package org.drbdj.state;
  * @param sampledNs             when this snapshot was taken ("now" for the renderer)
  * @param windowMarkNs          time of the ~18 s mark
  * @param windowMarkLeftSectors amount left at the ~18 s mark
- * @param recentMarkNs          time of the most recent mark
- * @param recentMarkLeftSectors amount left at the most recent mark
+ * @param recentMarkNs          time of the 3-6 s old mark
+ * @param recentMarkLeftSectors amount left at the 3-6 s old mark
  * @param wantKiBps             the rate controller's current target ({@code c_sync_rate}, {@code want:}), KiB/s
  * @param sameCsumSectors       resync data found already in sync by checksum ({@code rs_same_csum}, with {@code csums-alg})
  * @param verify                the verify range for an online verify, {@code null} for a resync

@@ -154,7 +154,7 @@ final class StatusJson {
                 sb.append(in).append("\"rs-failed\": ").append(p.failedSectors()).append(",\n")
                         .append(in).append("\"rs-same-csum\": ").append(p.sameCsumSectors()).append(",\n");
             }
-            sb.append(in).append("\"want\": ").append(CFormat.fixed(p.wantKiBps() / 1024.0, 2)).append(",\n");
+            sb.append(in).append("\"want\": ").append(CFormat.fixed(SyncFields.wantKiBps(pd) / 1024.0, 2)).append(",\n");
             sb.append(in).append("\"db0/dt0 [MiB/s]\": ")
                     .append(CFormat.fixed(SyncFields.windowDb(p) / SyncFields.windowDtMs(p) * 1000.0 / 2048.0, 2))
                     .append(",\n");

@@ -273,8 +273,8 @@ public final class StatusRenderer {
                 w.print(indent, " rs-failed:" + p.failedSectors());
                 w.print(indent, " rs-same-csum:" + p.sameCsumSectors());
             }
-            if (p.wantKiBps() != 0) {
-                w.print(indent, " want:" + CFormat.fixed(p.wantKiBps() / 1024.0, 2));
+            if (SyncFields.wantKiBps(pd) != 0) {
+                w.print(indent, " want:" + CFormat.fixed(SyncFields.wantKiBps(pd) / 1024.0, 2));
             }
             double db = p.totalSectors() - p.leftSectors();
             double dt = SyncFields.elapsedMs(p) - SyncFields.pausedMs(p);

@@ -15,9 +15,18 @@ final class SyncFields {
     private SyncFields() {
     }
 
-    /** drbdsetup's {@code sync_details}: resync/verify totals are known and non-zero. */
+    /**
+     * drbdsetup's {@code sync_details}: resync/verify totals are known and non-zero. The kernel
+     * only reports them while something is left to do, so a finished run has none.
+     */
     static boolean syncDetails(PeerDeviceState pd) {
-        return pd.resync() != null && pd.resync().totalSectors() != 0;
+        return pd.resync() != null && pd.resync().totalSectors() != 0 && pd.resync().leftSectors() != 0;
+    }
+
+    /** The rate controller's target as DRBD 9 reports it: only on SyncTarget and VerifyS, else 0. */
+    static long wantKiBps(PeerDeviceState pd) {
+        ReplicationState r = pd.replication();
+        return r == ReplicationState.SYNC_TARGET || r == ReplicationState.VERIFY_S ? pd.resync().wantKiBps() : 0;
     }
 
     /** In a resync state but without progress numbers: {@code done:} is estimated from out-of-sync / size. */
