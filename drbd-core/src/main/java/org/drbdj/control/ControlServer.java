@@ -164,7 +164,11 @@ public final class ControlServer implements AutoCloseable {
             handler.handle(request, caller, response -> send(ctx, response));
         }
 
+        /** Sends a response; throws when the client has gone, so streams can forget it. */
         private void send(ChannelHandlerContext ctx, ControlResponse response) {
+            if (!ctx.channel().isActive()) {
+                throw new IllegalStateException("control client pid " + caller.pid() + " disconnected");
+            }
             byte[] body = Json.write(response.toJson()).getBytes(StandardCharsets.UTF_8);
             ByteBuf out = Unpooled.buffer(4 + body.length);
             out.writeInt(body.length).writeBytes(body);

@@ -1,9 +1,7 @@
 package org.drbdj.daemon;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +42,10 @@ import org.drbdj.state.StateChange;
 import org.drbdj.state.StateChangeResult;
 import org.drbdj.state.WireProtocol;
 import org.drbdj.status.ProcDrbdRenderer;
+import org.drbdj.status.Events2Options;
+import org.drbdj.status.Events2Renderer;
 import org.drbdj.status.ProcVersion;
+import org.drbdj.status.StatusFiles;
 import org.drbdj.status.Rendered;
 import org.drbdj.status.SimpleQueries;
 import org.drbdj.status.StatusOptions;
@@ -99,6 +100,10 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     @Override
     public void handle(ControlRequest request, Caller caller, Consumer<ControlResponse> reply) {
+        if (request.command().equals("events2")) {
+            admin.execute(() -> events2(request, reply));
+            return;
+        }
         admin.execute(() -> {
             ControlResponse response;
             try {
@@ -111,9 +116,79 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 LOG.error("request {} failed", request.toDryRunLine(), e);
                 response = ControlResponse.failure(10, request.command() + ": Failure: " + e.getMessage());
             }
-            writeProcFile();
-            reply.accept(response);
+            stateChanged();
+            try {
+                reply.accept(response);
+            } catch (IllegalStateException gone) {
+                LOG.debug("{}: {}", request.command(), gone.getMessage());
+            }
         });
+    }
+
+    /** An events2 client: its renderer and where its lines go until it disconnects. */
+    private record Subscriber(Events2Renderer renderer, Consumer<ControlResponse> sink, boolean timestamps) {
+    }
+
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Map<String, ResourceState> published = new LinkedHashMap<>();
+
+    /**
+     * After every request (and every failure the disks report): rewrite the status file and send
+     * each events2 subscriber the change lines between what it last saw and the current state.
+     */
+    private void stateChanged() {
+        writeProcFile();
+        Map<String, ResourceState> now = new LinkedHashMap<>();
+        resources.forEach((name, r) -> now.put(name, r.state.current()));
+        List<ResourceState[]> changes = new ArrayList<>();
+        for (Map.Entry<String, ResourceState> e : published.entrySet()) {
+            if (!now.containsKey(e.getKey())) {
+                changes.add(new ResourceState[] {e.getValue(), null});
+            }
+        }
+        for (Map.Entry<String, ResourceState> e : now.entrySet()) {
+            ResourceState before = published.get(e.getKey());
+            if (!e.getValue().equals(before)) {
+                changes.add(new ResourceState[] {before, e.getValue()});
+            }
+        }
+        published.clear();
+        published.putAll(now);
+        if (changes.isEmpty() || subscribers.isEmpty()) {
+            return;
+        }
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.now();
+        subscribers.removeIf(sub -> {
+            List<String> lines = new ArrayList<>();
+            for (ResourceState[] c : changes) {
+                lines.addAll(sub.renderer().diff(c[0], c[1], sub.timestamps() ? at : null));
+            }
+            if (lines.isEmpty()) {
+                return false;
+            }
+            try {
+                sub.sink().accept(new ControlResponse(0, lines, List.of(), false));
+                return false;
+            } catch (RuntimeException gone) {
+                return true; // the client went away
+            }
+        });
+    }
+
+    /** {@code events2}: the current state as exists lines, then (unless --now) every change. */
+    private void events2(ControlRequest r, Consumer<ControlResponse> reply) {
+        Map<String, String> o = r.options();
+        boolean timestamps = o.containsKey("timestamps");
+        Events2Renderer renderer = new Events2Renderer(new Events2Options(o.containsKey("statistics"), false, false,
+                timestamps));
+        List<ResourceState> states = resources.values().stream().map(x -> x.state.current()).toList();
+        List<String> lines = renderer.exists(states, timestamps ? java.time.ZonedDateTime.now() : null);
+        if (o.containsKey("now")) {
+            reply.accept(ControlResponse.ok(lines));
+            return;
+        }
+        reply.accept(new ControlResponse(0, lines, List.of(), false));
+        subscribers.add(new Subscriber(renderer, reply, timestamps));
     }
 
     /** A request refused with drbdsetup's exit code and message. */
@@ -309,13 +384,13 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         String policy = m.diskOptions.getOrDefault("on-io-error", "detach");
         LOG.error("{}/{}: local I/O error ({}); on-io-error {}", res.name, m.vnr, cause.getMessage(), policy);
         res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.FAILED)));
-        writeProcFile();
+        stateChanged();
         HandlerRunner.run(res, m, "local-io-error", options);
         if ("detach".equals(policy)) {
             closeVolume(res, m);
             res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.DISKLESS)));
         }
-        writeProcFile();
+        stateChanged();
     }
 
     private ControlResponse connect(Resource res, String local, String peer, ControlRequest r) {
@@ -498,14 +573,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return sb.toString();
     }
 
-    /** Rewrites the /proc/drbd-style file atomically (temp file + rename), so readers never see half. */
+    /** Rewrites the /proc/drbd-style file atomically, so readers never see half of it. */
     private void writeProcFile() {
         List<ResourceState> states = resources.values().stream().map(r -> r.state.current()).toList();
         Path file = ControlPaths.procFile(options.runDir());
         try {
-            Path tmp = file.resolveSibling(".proc.tmp");
-            Files.writeString(tmp, ProcDrbdRenderer.render(procVersion, states));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StatusFiles.publish(file, ProcDrbdRenderer.render(procVersion, states));
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write {}: {}", file, e.getMessage());
         }

@@ -133,6 +133,10 @@ class SingleNodeRunbookTest {
     void runbookOnOneHostSurvivesDaemonRestart() throws Exception {
         startDaemon();
         ok("up", "r0");
+        assertThat(ok("events2", "--now").out.lines()).contains(
+                "exists resource name:r0 role:Secondary suspended:no force-io-failures:no may_promote:no promotion_score:0",
+                "exists -");
+        assertThat(ok("status", "r0").out).startsWith("r0 role:Secondary").contains("disk:Inconsistent");
         assertThat(ok("dstate", "r0").out.trim()).isEqualTo("Inconsistent/DUnknown");
         assertThat(ok("role", "r0").out.trim()).isEqualTo("Secondary/Unknown");
         assertThat(ok("cstate", "r0").out.trim()).isEqualTo("WFConnection");
