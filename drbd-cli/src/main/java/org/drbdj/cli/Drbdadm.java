@@ -17,6 +17,12 @@ import picocli.CommandLine.Command;
         description = "Administration tool for drbdj (userspace DRBD), compatible with DRBD's drbdadm.",
         subcommands = {
             DumpCommand.class,
+            CreateMdCommand.class,
+            DumpMdCommand.class,
+            RestoreMdCommand.class,
+            GetGiCommand.class,
+            ShowGiCommand.class,
+            WipeMdCommand.class,
         })
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */

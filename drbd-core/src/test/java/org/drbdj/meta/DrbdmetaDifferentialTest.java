@@ -75,7 +75,7 @@ class DrbdmetaDifferentialTest {
         errBytes.reset();
         return new MetaDataTool(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
                 new PrintStream(errBytes, true, StandardCharsets.UTF_8),
-                MetaDataTool.Confirmer.forced(new PrintStream(errBytes, true, StandardCharsets.UTF_8)));
+                MetaDataTool.Confirmer.forced(new java.io.PrintWriter(new PrintStream(errBytes, true, StandardCharsets.UTF_8), true)));
     }
 
     private String toolOut() {
