@@ -103,4 +103,45 @@ class DrbdmetaPromptDifferentialTest {
             assertThat(Drbdmeta.body(Drbdmeta.dump(tb))).isEqualTo(Drbdmeta.body(Drbdmeta.dump(ta)));
         }
     }
+
+    /**
+     * The "attached, unclean" 8.4 magic (and a v09 superblock without AL_CLEAN): both tools refuse
+     * dump-md without --force, and with --force print the same text, made unrestorable.
+     */
+    @org.junit.jupiter.api.Test
+    void uncleanMetaDataIsRefusedAndForcedDumpsMatch() throws Exception {
+        Path dir = TestDirs.create(getClass(), "unclean");
+        try (LoopDevice d = LoopDevice.create(dir.resolve("d.img"), 20L << 20)) {
+            for (MetaDataVersion v : MetaDataVersion.values()) {
+                MetaDataTool.Target t = new MetaDataTool.Target(d.device, MetaDiskLocation.internal(), v);
+                Drbdmeta.ok(List.of("--force"), t, create(v));
+                long mdOffset;
+                MetaData md;
+                try (MetaDataTool.Opened o = MetaDataTool.open(t, false)) {
+                    mdOffset = o.mdOffsetBytes();
+                    md = o.metaData().copy();
+                }
+                if (v == MetaDataVersion.V08) {
+                    md.magic = MetaDataVersion.MAGIC_84_UNCLEAN;
+                } else {
+                    md.flags &= ~MdFlags.AL_CLEAN;
+                }
+                try (MetaDataDevice dev = MetaDataDevice.open(d.device, true)) {
+                    dev.write(mdOffset, MetaDataTool.encode(v, md));
+                    dev.flush();
+                }
+                ProcessRunner.Result refused = Drbdmeta.run(List.of(), t, "dump-md");
+                assertThat(refused.exitCode()).isEqualTo(1);
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                PrintStream errPs = new PrintStream(err, true, StandardCharsets.UTF_8);
+                MetaDataTool tool = new MetaDataTool(errPs, errPs, MetaDataTool.Confirmer.noTerminal(new PrintWriter(errPs, true)));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> tool.dumpText(t, false, List.of()))
+                        .isInstanceOf(MetaDataException.class)
+                        .satisfies(e -> assertThat(((MetaDataException) e).exitCode()).isEqualTo(1));
+                assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(refused.stderr());
+                String forced = Drbdmeta.ok(List.of("--force"), t, "dump-md").stdout();
+                assertThat(Drbdmeta.as922(v, tool.dumpText(t, true, List.of()))).isEqualTo(Drbdmeta.body(forced));
+            }
+        }
+    }
 }
