@@ -44,6 +44,12 @@ import picocli.CommandLine.Command;
             DaemonCommands.WaitConnect.class,
             DaemonCommands.Events2.class,
             ProcCommand.class,
+            CreateMdCommand.class,
+            DumpMdCommand.class,
+            RestoreMdCommand.class,
+            GetGiCommand.class,
+            ShowGiCommand.class,
+            WipeMdCommand.class,
         })
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */

@@ -36,7 +36,7 @@ public final class MetaDataDump {
      * @param mdOffsetBytes absolute superblock offset
      * @param bitmapWords   the on-disk bitmap, {@code bm-bytes / 4} little-endian words, all slots
      * @param headerComment comment lines printed first (each starting with {@code #}), may be empty
-     * @param preamble      extra lines printed before {@code # md_size_sect} (e.g. a clipping note)
+     * @param preamble      lines printed right after the version line (the unclean-dump marker)
      */
     public static String format(MetaDataVersion version, MetaData md, long mdOffsetBytes, int[] bitmapWords,
             List<String> headerComment, List<String> preamble) {
@@ -45,11 +45,11 @@ public final class MetaDataDump {
             out.append(line).append('\n');
         }
         out.append("version \"").append(version.tag()).append("\";\n\n");
-        if (version == MetaDataVersion.V09) {
-            out.append("max-peers ").append(md.maxPeers).append(";\n");
-        }
         for (String line : preamble) {
             out.append(line).append('\n');
+        }
+        if (version == MetaDataVersion.V09) {
+            out.append("max-peers ").append(md.maxPeers).append(";\n");
         }
         out.append("# md_size_sect ").append(Integer.toUnsignedLong(md.mdSizeSectors)).append('\n');
         out.append("# md_offset ").append(mdOffsetBytes).append('\n');

@@ -3,6 +3,7 @@ package org.drbdj.meta;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -33,11 +34,19 @@ public final class MetaDataTool {
         }
     }
 
-    /** Options of create-md (drbdmeta's {@code --al-stripes}, {@code --al-stripe-size-kB}, ...). */
-    public record CreateOptions(int maxPeers, int alStripes, int alStripeSize4k, int peerMaxBioSize) {
-        /** Defaults: one 32 KiB AL stripe, peer max bio size unknown (0). */
+    /**
+     * Options of create-md (drbdmeta's {@code --al-stripes}, {@code --al-stripe-size-kB},
+     * {@code --peer-max-bio-size}), plus the device UUID drbdadm writes right after drbdmeta's
+     * create-md ({@code write-dev-uuid}; 0 leaves it 0 as plain drbdmeta does).
+     */
+    public record CreateOptions(int maxPeers, int alStripes, int alStripeSize4k, int peerMaxBioSize, long deviceUuid) {
+        /** Defaults: one 32 KiB AL stripe, peer max bio size unknown (0), device UUID 0. */
         public static CreateOptions maxPeers(int maxPeers) {
-            return new CreateOptions(maxPeers, 1, 8, 0);
+            return new CreateOptions(maxPeers, 1, 8, 0, 0);
+        }
+
+        public CreateOptions withDeviceUuid(long uuid) {
+            return new CreateOptions(maxPeers, alStripes, alStripeSize4k, peerMaxBioSize, uuid);
         }
     }
 
@@ -47,7 +56,7 @@ public final class MetaDataTool {
         boolean confirm(String question);
 
         /** {@code --force}: every question is answered yes, and the answer is logged. */
-        static Confirmer forced(PrintStream err) {
+        static Confirmer forced(PrintWriter err) {
             return q -> {
                 err.println();
                 err.println(q);
@@ -57,7 +66,7 @@ public final class MetaDataTool {
         }
 
         /** Without a terminal nobody can answer: every question is answered no. */
-        static Confirmer noTerminal(PrintStream err) {
+        static Confirmer noTerminal(PrintWriter err) {
             return q -> {
                 err.println();
                 err.println(q);
@@ -67,7 +76,7 @@ public final class MetaDataTool {
         }
 
         /** Asks on the terminal; only the exact answer "yes" confirms. */
-        static Confirmer interactive(PrintStream err, BufferedReader in) {
+        static Confirmer interactive(PrintWriter err, BufferedReader in) {
             return q -> {
                 err.println();
                 err.println(q);
@@ -137,14 +146,20 @@ public final class MetaDataTool {
         }
     }
 
-    private final PrintStream out;
-    private final PrintStream err;
+    private final PrintWriter out;
+    private final PrintWriter err;
     private final Confirmer confirmer;
 
-    public MetaDataTool(PrintStream out, PrintStream err, Confirmer confirmer) {
+    /** Messages go to {@code out}/{@code err} as drbdmeta splits them between stdout and stderr. */
+    public MetaDataTool(PrintWriter out, PrintWriter err, Confirmer confirmer) {
         this.out = out;
         this.err = err;
         this.confirmer = confirmer;
+    }
+
+    /** Convenience for {@link System#out}-style streams. */
+    public MetaDataTool(PrintStream out, PrintStream err, Confirmer confirmer) {
+        this(new PrintWriter(out, true), new PrintWriter(err, true), confirmer);
     }
 
     /** Decodes a superblock block in the given version's layout. */
@@ -344,6 +359,7 @@ public final class MetaDataTool {
             }
             if (!confirmer.confirm("Do you really want to wipe out the DRBD meta data?")) {
                 out.println("Operation cancelled.");
+                out.flush();
                 return 1;
             }
             out.println("Wiping meta data...");
@@ -396,6 +412,9 @@ public final class MetaDataTool {
                 checkForExistingData(dev, target, md, o.mdOffsetBytes());
             }
             md.laPeerMaxBioSize = options.peerMaxBioSize();
+            if (options.deviceUuid() != 0) {
+                md.deviceUuid = options.deviceUuid();
+            }
             out.println("Writing meta data...");
             writeSuperblock(dev, target, md, o.mdOffsetBytes());
             out.println("New drbd meta data block successfully created.");

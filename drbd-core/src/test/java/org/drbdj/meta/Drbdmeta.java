@@ -43,4 +43,15 @@ final class Drbdmeta {
         int i = dump.indexOf("version \"");
         return i < 0 ? dump : dump.substring(i);
     }
+
+    /**
+     * drbdmeta 9.22 prints 0 for the v08 {@code uuid { flags }} (it reads an unused field; fixed
+     * in later drbd-utils); we print the real flags. Maps our v08 text to 9.22's for comparison.
+     */
+    static String as922(MetaDataVersion version, String ours) {
+        if (version != MetaDataVersion.V08) {
+            return ours;
+        }
+        return ours.replaceFirst("(?m)^    flags 0x[0-9A-F]{8};$", "    flags 0x00000000;");
+    }
 }

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.drbdj.testing.ProcessRunner;
 
-/** A loop device over a sparse file, detached on close. Needs root and losetup. */
+/**
+ * A loop device over a sparse file, detached on close; the image is deleted then too, because
+ * the meta-data tests write up to tens of MiB into each and would fill target/ over many runs.
+ */
 final class LoopDevice implements AutoCloseable {
     final Path file;
     final Path device;
@@ -28,6 +31,7 @@ final class LoopDevice implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         ProcessRunner.run(List.of("losetup", "-d", device.toString()), 30);
+        java.nio.file.Files.deleteIfExists(file);
     }
 
     @Override
