@@ -37,8 +37,8 @@ final class CreateMdCommand extends MetaCommandSupport {
 
     @Override
     int run() {
-        MetaDataTool.Target t = target.target();
-        int peers = maxPeers != null ? maxPeers : target.defaultMaxPeers();
+        MetaDataTool.Target t = target.target(config);
+        int peers = maxPeers != null ? maxPeers : target.defaultMaxPeers(config);
         long deviceUuid = existingDeviceUuid(t);
         MetaDataTool.CreateOptions options = new MetaDataTool.CreateOptions(peers, alStripes, alStripeSizeKiB / 4,
                 peerMaxBioSize, deviceUuid != 0 ? deviceUuid : MetaTargetOptions.randomDeviceUuid());

@@ -16,6 +16,6 @@ final class DumpMdCommand extends MetaCommandSupport {
 
     @Override
     int run() {
-        return tool(force).dumpMd(target.target(), force, dumpHeader("drbdadm dump-md " + target.resource));
+        return tool(force).dumpMd(target.target(config), force, dumpHeader("drbdadm dump-md " + target.resource));
     }
 }

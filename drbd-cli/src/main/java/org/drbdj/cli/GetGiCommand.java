@@ -21,6 +21,6 @@ final class GetGiCommand extends MetaCommandSupport {
 
     @Override
     int run() {
-        return tool(false).getGi(target.target(), nodeId);
+        return tool(false).getGi(target.target(config), nodeId >= 0 ? nodeId : target.peerNodeId(config));
     }
 }

@@ -19,6 +19,10 @@ abstract class MetaCommandSupport implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code -c} and {@code --node-name}, to find the resource's disk and meta-disk. */
+    @CommandLine.Mixin
+    ConfigOptions config;
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -6,6 +6,10 @@ import org.drbdj.meta.MetaDataException;
 import org.drbdj.meta.MetaDataTool;
 import org.drbdj.meta.MetaDataVersion;
 import org.drbdj.meta.MetaDiskLocation;
+import java.util.List;
+import org.drbdj.config.ConfigException;
+import org.drbdj.config.MetaDisk;
+import org.drbdj.config.VolumeConfig;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,9 +50,9 @@ final class MetaTargetOptions {
     }
 
     /** Resolves the device, layout and version the command works on. */
-    MetaDataTool.Target target() {
+    MetaDataTool.Target target(ConfigOptions config) {
         if (backingDev == null && metaDisk == null) {
-            return fromConfiguration(resource, version());
+            return fromConfiguration(config, resource, version());
         }
         return explicit(backingDev, metaDisk == null ? "internal" : metaDisk, version());
     }
@@ -83,21 +87,65 @@ final class MetaTargetOptions {
     }
 
     /**
-     * Resolves RES through the configuration. To be wired to the configuration parser
-     * ({@code ConfigOptions}) when it lands: disk, meta-disk and index of this host's volume.
+     * Resolves RES (or RES/VOL) through the configuration: this host's disk and meta-disk of that
+     * volume. A resource with several volumes needs RES/VOL (drbdadm would loop over them).
      */
-    static MetaDataTool.Target fromConfiguration(String resource, MetaDataVersion version) {
-        throw new MetaDataException(Drbdadm.EXIT_CONFIG_INVALID, "'" + resource
-                + "': resolving resources from the configuration is not available yet; give the low-level "
-                + "form --backing-dev PATH --meta-disk internal|PATH[:IDX]|flex:PATH");
+    MetaDataTool.Target fromConfiguration(ConfigOptions config, String resource, MetaDataVersion version) {
+        VolumeConfig v = volume(config, resource);
+        if (v.isDiskless() || v.backingDisk().isEmpty()) {
+            throw new MetaDataException(Drbdadm.EXIT_CONFIG_INVALID, resource + ": volume " + v.number()
+                    + " has no disk on this host ('disk none'), so it has no meta-data");
+        }
+        Path disk = Path.of(v.backingDisk().get());
+        MetaDisk md = v.metaDisk().orElse(MetaDisk.INTERNAL);
+        return switch (md.kind()) {
+            case INTERNAL -> new MetaDataTool.Target(disk, MetaDiskLocation.internal(), version);
+            case FLEXIBLE -> new MetaDataTool.Target(Path.of(md.device()), MetaDiskLocation.flexExternal(), version);
+            case INDEXED -> new MetaDataTool.Target(Path.of(md.device()), MetaDiskLocation.indexed(md.index()), version);
+        };
+    }
+
+    private static ConfigOptions.Selection selection(ConfigOptions config, String resource) {
+        try {
+            return config.select(List.of(resource), false).get(0);
+        } catch (ConfigException e) {
+            throw new MetaDataException(e.exitCode(), "drbdadm: " + e.getMessage());
+        }
+    }
+
+    private static VolumeConfig volume(ConfigOptions config, String resource) {
+        ConfigOptions.Selection s = selection(config, resource);
+        if (s.volume().isPresent()) {
+            return s.volume().get();
+        }
+        List<VolumeConfig> vols = s.resource().volumes();
+        if (vols.size() != 1) {
+            throw new MetaDataException(Drbdadm.EXIT_USAGE, resource + " has " + vols.size()
+                    + " volumes on this host; name one as " + resource + "/VOLUME");
+        }
+        return vols.get(0);
     }
 
     /**
-     * max-peers when --max-peers is not given: drbdadm counts the resource's connections to peers
-     * with a disk (at least 1). Without configuration this is 1.
+     * max-peers when --max-peers is not given: drbdadm counts the resource's peers (at least 1).
+     * With the low-level options (no configuration) this is 1.
      */
-    int defaultMaxPeers() {
-        return 1;
+    int defaultMaxPeers(ConfigOptions config) {
+        if (backingDev != null || metaDisk != null) {
+            return 1;
+        }
+        return Math.max(1, selection(config, resource).resource().peers().size());
+    }
+
+    /**
+     * The node id whose bitmap slot get-gi/show-gi show when --node-id is not given: the
+     * configuration's (first) peer, as drbdadm passes it to drbdmeta; -1 without a configuration.
+     */
+    int peerNodeId(ConfigOptions config) {
+        if (backingDev != null || metaDisk != null) {
+            return -1;
+        }
+        return selection(config, resource).resource().peers().stream().mapToInt(h -> h.nodeId()).findFirst().orElse(-1);
     }
 
     /** A fresh random 64-bit id, as drbdadm's get_random_bytes for the device UUID. */

@@ -31,6 +31,6 @@ final class RestoreMdCommand extends MetaCommandSupport {
         } catch (IOException e) {
             throw new MetaDataException(20, "open of '" + file + "' failed.");
         }
-        return tool(force).restoreMd(target.target(), text);
+        return tool(force).restoreMd(target.target(config), text);
     }
 }

@@ -17,6 +17,6 @@ final class ShowGiCommand extends MetaCommandSupport {
 
     @Override
     int run() {
-        return tool(false).showGi(target.target(), nodeId);
+        return tool(false).showGi(target.target(config), nodeId >= 0 ? nodeId : target.peerNodeId(config));
     }
 }

@@ -16,6 +16,6 @@ final class WipeMdCommand extends MetaCommandSupport {
 
     @Override
     int run() {
-        return tool(force).wipeMd(target.target());
+        return tool(force).wipeMd(target.target(config));
     }
 }

@@ -135,9 +135,14 @@ class MetaDataCommandsTest {
     }
 
     @Test
-    void withoutLowLevelOptionsTheConfigurationIsNeeded() {
-        Run r = drbdadm("dump-md", "r0");
-        assertThat(r.exit()).isEqualTo(Drbdadm.EXIT_CONFIG_INVALID);
-        assertThat(r.err()).contains("--backing-dev PATH --meta-disk");
+    void withoutLowLevelOptionsTheResourceComesFromTheConfiguration() {
+        String conf = Path.of("..", "conf", "drbd.conf").toAbsolutePath().normalize().toString();
+        Run unknown = drbdadm("dump-md", "-c", conf, "--node-name", "node1", "r0");
+        assertThat(unknown.exit()).isEqualTo(Drbdadm.EXIT_USAGE);
+        assertThat(unknown.err()).contains("'r0' not defined in your config (for this host).");
+        // The SPEC's resource names /dev/vdb, which this machine does not have: the error names it.
+        Run spec = drbdadm("dump-md", "-c", conf, "--node-name", "node1", "test");
+        assertThat(spec.exit()).isNotZero();
+        assertThat(spec.out() + spec.err()).contains("/dev/vdb");
     }
 }

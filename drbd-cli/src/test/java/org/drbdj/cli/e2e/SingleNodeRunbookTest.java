@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.drbdj.cli.Drbdadm;
 import org.drbdj.control.ControlPaths;
-import org.drbdj.meta.MetaDataTool;
-import org.drbdj.meta.MetaDataVersion;
-import org.drbdj.meta.MetaDiskLocation;
 import org.drbdj.testing.Prerequisites;
 import org.drbdj.testing.ProcessRunner;
 import org.drbdj.testing.TestDirs;
@@ -67,11 +64,6 @@ class SingleNodeRunbookTest {
                 "  on node2 { address 127.0.0.2:7789; }",
                 "}", ""));
         System.setProperty(ControlPaths.RUN_DIR_PROPERTY, runDir.toString());
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        int rc = new MetaDataTool(new PrintStream(sink), new PrintStream(sink), MetaDataTool.Confirmer.forced(new PrintStream(sink)))
-                .createMd(new MetaDataTool.Target(disk, MetaDiskLocation.internal(), MetaDataVersion.V09),
-                        MetaDataTool.CreateOptions.maxPeers(1));
-        assertThat(rc).as(sink.toString()).isZero();
     }
 
     @AfterEach
@@ -131,6 +123,9 @@ class SingleNodeRunbookTest {
 
     @Test
     void runbookOnOneHostSurvivesDaemonRestart() throws Exception {
+        Run created = ok("create-md", "r0");
+        assertThat(created.out + created.err).contains("New drbd meta data block successfully created.");
+        assertThat(ok("get-gi", "r0").out.trim()).startsWith("0000000000000004:0000000000000000:");
         startDaemon();
         ok("up", "r0");
         assertThat(ok("events2", "--now").out.lines()).contains(
