@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Administration tool for drbdj (userspace DRBD), compatible with DRBD's drbdadm.",
         subcommands = {
             DumpCommand.class,
+            ApplyAlCommand.class,
         })
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */
