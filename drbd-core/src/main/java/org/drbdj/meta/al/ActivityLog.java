@@ -47,7 +47,10 @@ public final class ActivityLog {
         ACTIVE,
         /** The extents are reserved but at least one is not on disk yet: {@link #commit} first. */
         NEEDS_COMMIT,
-        /** No slot can be freed (all pinned) or too many changes are pending: nothing reserved; retry later. */
+        /**
+         * No slot can be freed (all pinned) or 64 changes are already pending: nothing reserved;
+         * retry after some {@link #complete} or {@link #commit}.
+         */
         BUSY
     }
 
