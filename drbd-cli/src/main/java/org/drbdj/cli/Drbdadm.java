@@ -50,6 +50,7 @@ import picocli.CommandLine.Command;
             GetGiCommand.class,
             ShowGiCommand.class,
             WipeMdCommand.class,
+            ApplyAlCommand.class,
         })
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */

@@ -20,7 +20,28 @@ public final class LoopDevice implements AutoCloseable {
         Prerequisites.requireCommands("losetup");
         ProcessRunner.Result r = ProcessRunner.run(List.of("losetup", "--find", "--show", image.toString()), 30);
         r.requireSuccess(List.of("losetup", "--find", "--show", image.toString()));
-        return new LoopDevice(Path.of(r.stdout().trim()));
+        LoopDevice loop = new LoopDevice(Path.of(r.stdout().trim()));
+        loop.awaitUnclaimed();
+        return loop;
+    }
+
+    /**
+     * Waits (bounded) until nobody holds the fresh device exclusively: on kernels that refuse
+     * writes to exclusively claimed block devices (EPERM), a transient claim by another process
+     * on this shared machine would otherwise fail the first write.
+     */
+    private void awaitUnclaimed() throws IOException, InterruptedException {
+        DeviceIoException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (BackingDevice probe = BackingDevice.open(device, new BackingDevice.OpenOptions(true, false, true))) {
+                return;
+            } catch (DeviceIoException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        close();
+        throw new IOException("loop device " + device + " stayed claimed by another process for 5 s", last);
     }
 
     /** The /dev/loopN node. */

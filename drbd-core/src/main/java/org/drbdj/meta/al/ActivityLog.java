@@ -47,7 +47,10 @@ public final class ActivityLog {
         ACTIVE,
         /** The extents are reserved but at least one is not on disk yet: {@link #commit} first. */
         NEEDS_COMMIT,
-        /** No slot can be freed (all pinned) or too many changes are pending: nothing reserved; retry later. */
+        /**
+         * No slot can be freed (all pinned) or 64 changes are already pending: nothing reserved;
+         * retry after some {@link #complete} or {@link #commit}.
+         */
         BUSY
     }
 
@@ -56,6 +59,28 @@ public final class ActivityLog {
     public interface EvictionHook {
         /** Called with the evicted extent numbers before the transaction is written; must flush. */
         void beforeEvict(long[] extents) throws IOException;
+
+        /**
+         * The standard hook: write the changed pages of bitmap that hold the evicted extents' bits
+         * (every slot), then flush (the kernel's drbd_bm_write_hinted).
+         */
+        static EvictionHook writingBitmap(org.drbdj.meta.bitmap.OnDiskBitmap bitmap) {
+            return extents -> {
+                java.util.stream.IntStream.Builder pages = java.util.stream.IntStream.builder();
+                long bits = bitmap.bitmap().bits();
+                for (long e : extents) {
+                    long from = e * org.drbdj.meta.bitmap.DrbdBitmap.BITS_PER_AL_EXTENT;
+                    if (from >= bits) {
+                        continue;
+                    }
+                    long to = Math.min(bits, from + org.drbdj.meta.bitmap.DrbdBitmap.BITS_PER_AL_EXTENT);
+                    for (int p : bitmap.bitmap().pagesForBits(from, to)) {
+                        pages.add(p);
+                    }
+                }
+                bitmap.writeOut(pages.build().toArray());
+            };
+        }
     }
 
     private final BackingDevice device;
@@ -152,7 +177,11 @@ public final class ActivityLog {
         return needsCommit ? Begin.NEEDS_COMMIT : Begin.ACTIVE;
     }
 
-    /** Unpins the extents of a finished write (success or failure). */
+    /**
+     * Unpins the extents of a finished write (success or failure). Set any out-of-sync bits for
+     * the write in the bitmap <em>before</em> this call: once unpinned, the extent may be evicted,
+     * and only bits already set are written out before the AL forgets it.
+     */
     public synchronized void complete(long offsetBytes, long lengthBytes) {
         long first = extentOf(offsetBytes);
         long last = lengthBytes <= 0 ? first : extentOf(offsetBytes + lengthBytes - 1);

@@ -29,6 +29,8 @@ public final class DrbdBitmap {
     public static final int PAGE_BYTES = 4096;
     /** 32-bit words per page. */
     public static final int WORDS_PER_PAGE = PAGE_BYTES / 4;
+    /** Bits per page (all slots together). */
+    public static final int BITS_PER_PAGE = PAGE_BYTES * 8;
     /** Bits of one slot covered by one 4 MiB activity-log extent (AL_EXTENT_SHIFT 22 - BM_BLOCK_SHIFT 12). */
     public static final int BITS_PER_AL_EXTENT = 1 << (22 - 12);
     /** DRBD_PEERS_MAX. */
@@ -175,6 +177,13 @@ public final class DrbdBitmap {
         checkRange(fromBit, toBit);
         long n = 0;
         for (long g = fromBit >>> 5; fromBit < toBit; g++) {
+            if (maxPeers == 1 && (g & 1023) == 0 && fromBit == g << 5 && toBit - fromBit >= BITS_PER_PAGE) {
+                // A whole page of the only slot: its maintained count is the answer.
+                n += pageSetBits[(int) (g >>> 10)];
+                g += 1023;
+                fromBit = (g + 1) << 5;
+                continue;
+            }
             int mask = mask(fromBit, toBit, g);
             long w = g * maxPeers + slot;
             n += Integer.bitCount(pages[(int) (w >>> 10)][(int) (w & 1023)] & mask);
@@ -205,7 +214,20 @@ public final class DrbdBitmap {
                 firstMask = -1;
                 continue;
             }
-            int v = pages[page][(int) (w & 1023)] & firstMask;
+            int[] p = pages[page];
+            int idx = (int) (w & 1023);
+            int v = p[idx] & firstMask;
+            if (v == 0 && maxPeers == 1) {
+                // Contiguous words of the only slot: finish this page in a tight loop.
+                while (v == 0 && ++idx < WORDS_PER_PAGE) {
+                    v = p[idx];
+                }
+                g = ((long) page << 10) + idx;
+                if (v == 0) {
+                    firstMask = -1;
+                    continue;
+                }
+            }
             if (v != 0) {
                 long bit = (g << 5) + Integer.numberOfTrailingZeros(v);
                 return bit < bits ? bit : -1;
@@ -389,6 +411,12 @@ public final class DrbdBitmap {
         checkRange(fromBit, toBit);
         long total = 0;
         for (long g = fromBit >>> 5; fromBit < toBit; g++) {
+            if (maxPeers == 1 && (g & 1023) == 0 && fromBit == g << 5 && toBit - fromBit >= BITS_PER_PAGE) {
+                total += changeWholePage((int) (g >>> 10), set);
+                g += 1023;
+                fromBit = (g + 1) << 5;
+                continue;
+            }
             int mask = mask(fromBit, toBit, g);
             long w = g * maxPeers + slot;
             int page = (int) (w >>> 10);
@@ -412,6 +440,23 @@ public final class DrbdBitmap {
             fromBit = (g + 1) << 5;
         }
         return total;
+    }
+
+    /** Single-slot bitmap, a page entirely inside the range: fill it (full sync, apply-al of many extents). */
+    private long changeWholePage(int page, boolean set) {
+        int before = pageSetBits[page];
+        int after = set ? BITS_PER_PAGE : 0;
+        if (before == after) {
+            return 0;
+        }
+        java.util.Arrays.fill(pages[page], set ? -1 : 0);
+        pageSetBits[page] = after;
+        slotSetBits[0] += after - before;
+        if (set) {
+            needWriteout.set(page);
+        }
+        changed.set(page);
+        return Math.abs(after - before);
     }
 
     private long orWord(int slot, long g, int bitsToSet) {

@@ -24,6 +24,11 @@ public final class OnDiskBitmap {
     private final BackingDevice device;
     private final long bmOffsetBytes;
     private final DrbdBitmap bitmap;
+    /**
+     * Serializes write-outs: two writers of the same page could otherwise land an older snapshot
+     * after a newer one whose dirty flags were already cleared, losing set bits.
+     */
+    private final java.util.concurrent.locks.ReentrantLock ioLock = new java.util.concurrent.locks.ReentrantLock();
     private long pagesWritten;
 
     public OnDiskBitmap(BackingDevice device, long bmOffsetBytes, DrbdBitmap bitmap) {
@@ -96,6 +101,15 @@ public final class OnDiskBitmap {
         if (pages.length == 0) {
             return 0;
         }
+        ioLock.lock();
+        try {
+            return writeLocked(pages);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private int writeLocked(int[] pages) throws IOException {
         ByteBuffer buf = AlignedBufferPool.allocateAligned(DrbdBitmap.PAGE_BYTES);
         int written = 0;
         for (int page : pages) {

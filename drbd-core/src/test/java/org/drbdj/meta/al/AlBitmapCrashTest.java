@@ -78,12 +78,7 @@ class AlBitmapCrashTest {
         try (FaultInjectingDevice dev = new FaultInjectingDevice(BackingDevice.open(image), SEED)) {
             faults.accept(dev);
             OnDiskBitmap disk = new OnDiskBitmap(dev, BM_OFFSET, bm);
-            ActivityLog al = new ActivityLog(dev, LAYOUT, AL_EXTENTS, 0, extents -> {
-                for (long e : extents) {
-                    disk.writeOut(bm.pagesForBits(e * DrbdBitmap.BITS_PER_AL_EXTENT,
-                            (e + 1) * DrbdBitmap.BITS_PER_AL_EXTENT));
-                }
-            });
+            ActivityLog al = new ActivityLog(dev, LAYOUT, AL_EXTENTS, 0, ActivityLog.EvictionHook.writingBitmap(disk));
             Random r = new Random(SEED);
             ArrayDeque<Long> inFlight = new ArrayDeque<>();
             boolean connected = true;

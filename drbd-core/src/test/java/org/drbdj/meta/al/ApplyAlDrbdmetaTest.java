@@ -112,6 +112,18 @@ class ApplyAlDrbdmetaTest {
                 d.write(flags, off.mdOffset() + 56);
                 d.flush();
             }
+            // drbdmeta's own AL printer (dump-md at verbosity 10) decodes every block of our ring.
+            List<String> verbose = new ArrayList<>(List.of("-vvvvvvvvvv"));
+            verbose.addAll(md(version, dev, "dump-md"));
+            String printed = drbdmeta(verbose.toArray(String[]::new)).stdout();
+            assertThat(printed).contains("# al {").doesNotContain("INVALID").doesNotContain("INITIALIZED");
+            Matcher tr = Pattern.compile("#\\s+tr:\\s+(\\d+)").matcher(printed);
+            List<Long> trNumbers = new ArrayList<>();
+            while (tr.find()) {
+                trNumbers.add(Long.parseLong(tr.group(1)));
+            }
+            assertThat(trNumbers).containsExactlyInAnyOrder(6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L);
+            assertThat(printed).contains("active set size: 5");
         }
         Files.copy(imgA, imgB, StandardCopyOption.REPLACE_EXISTING);
 

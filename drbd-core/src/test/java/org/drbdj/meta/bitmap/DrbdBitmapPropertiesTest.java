@@ -30,7 +30,7 @@ class DrbdBitmapPropertiesTest {
         return op.list().ofMaxSize(40);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 400)
     void matchesBitSetModel(@ForAll @IntRange(min = 1, max = 70_000) int bits,
             @ForAll @IntRange(min = 1, max = 5) int maxPeers, @ForAll("ops") List<Op> ops) {
         DrbdBitmap bm = new DrbdBitmap(bits, maxPeers);
@@ -48,6 +48,10 @@ class DrbdBitmapPropertiesTest {
             long to = Math.max(x, y);
             switch (op.kind()) {
                 case 0 -> {
+                    if (op.seed() % 3 == 0 && bits > 40_000) {
+                        from = 32768 + (op.seed() >>> 1) % 32; // inside a page's first word, spanning pages
+                        to = Math.max(from, bits);
+                    }
                     long before = m.get((int) from, (int) to).cardinality();
                     assertThat(bm.set(slot, from, to)).isEqualTo((to - from) - before);
                     m.set((int) from, (int) to);
@@ -105,6 +109,22 @@ class DrbdBitmapPropertiesTest {
             assertThat(got).as("set bits of slot %d", s).isEqualTo(want);
             long probe = bits / 3;
             assertThat(bm.count(s, probe, bits)).isEqualTo(m.get((int) probe, bits).cardinality());
+            // Ranges that start inside the first word of a page and span whole pages, plus the ops' ranges.
+            List<long[]> ranges = new ArrayList<>();
+            for (long start : new long[] {0, 5, 32768 + 5, 65536 + 31}) {
+                if (start < bits) {
+                    ranges.add(new long[] {start, bits});
+                }
+            }
+            for (Op op : ops) {
+                long x = op.a() % (bits + 1);
+                long y = op.b() % (bits + 1);
+                ranges.add(new long[] {Math.min(x, y), Math.max(x, y)});
+            }
+            for (long[] r : ranges) {
+                assertThat(bm.count(s, r[0], r[1])).as("count [%d, %d)", r[0], r[1])
+                        .isEqualTo(m.get((int) r[0], (int) r[1]).cardinality());
+            }
             long nc = m.nextClearBit((int) probe);
             assertThat(bm.nextClearBit(s, probe)).isEqualTo(nc >= bits ? -1 : nc);
             long[] words = new long[(bits + 63) / 64];
