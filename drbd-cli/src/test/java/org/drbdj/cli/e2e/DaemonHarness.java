@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.drbdj.cli.Drbdadm;
+import org.drbdj.control.ControlClient;
 import org.drbdj.control.ControlPaths;
+import org.drbdj.control.ControlRequest;
 import org.drbdj.testing.ProcessRunner;
 
 /**
@@ -55,12 +57,21 @@ final class DaemonHarness implements AutoCloseable {
                 "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(), "--device", "nbdfuse-loop")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
+        // A crashed predecessor leaves its socket file behind: wait until the new daemon answers.
         Path socket = ControlPaths.controlSocket(runDir);
-        for (int i = 0; i < 300 && !Files.exists(socket); i++) {
+        for (int i = 0; i < 300 && !answers(socket); i++) {
             assertThat(daemon.isAlive()).as("drbdd died: " + Files.readString(log())).isTrue();
             Thread.sleep(100);
         }
-        assertThat(socket).as("control socket after 30 s").exists();
+        assertThat(answers(socket)).as("drbdd answers on its control socket within 30 s").isTrue();
+    }
+
+    private static boolean answers(Path socket) {
+        try (ControlClient c = ControlClient.connect(socket)) {
+            return c.call(ControlRequest.of("status", "all")).exitCode() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     Path log() {
