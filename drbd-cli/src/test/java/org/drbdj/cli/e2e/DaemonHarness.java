@@ -52,9 +52,14 @@ final class DaemonHarness implements AutoCloseable {
     }
 
     void startDaemon() throws Exception {
+        startDaemon("nbdfuse-loop");
+    }
+
+    /** Starts drbdd with the given /dev/drbdN strategy ({@code none}: the NBD socket only). */
+    void startDaemon(String deviceStrategy) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         daemon = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.drbdj.daemon.Drbdd",
-                "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(), "--device", "nbdfuse-loop")
+                "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(), "--device", deviceStrategy)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
         // A crashed predecessor leaves its socket file behind: wait until the new daemon answers.
