@@ -40,9 +40,12 @@ final class DumpCommand implements Callable<Integer> {
             ConfigOptions.warn(cfg, err);
             StringBuilder sb = new StringBuilder();
             if (resources.isEmpty() || resources.contains("all")) {
+                config.verifyLocalAddresses(cfg.resources());
                 sb.append(ConfigDumper.all(cfg));
             } else {
-                for (ConfigOptions.Selection s : config.select(resources, false)) {
+                List<ConfigOptions.Selection> selected = config.select(resources, false);
+                config.verifyLocalAddresses(selected.stream().map(ConfigOptions.Selection::resource).toList());
+                for (ConfigOptions.Selection s : selected) {
                     ResourceConfig r = s.resource();
                     sb.append(ConfigDumper.resource(r, cfg.nodeName()));
                 }
