@@ -44,7 +44,11 @@ final class DumpCommand implements Callable<Integer> {
                 sb.append(ConfigDumper.all(cfg));
             } else {
                 List<ConfigOptions.Selection> selected = config.select(resources, false);
-                config.verifyLocalAddresses(selected.stream().map(ConfigOptions.Selection::resource).toList());
+                List<ResourceConfig> chosen = new java.util.ArrayList<>();
+                for (ConfigOptions.Selection s : selected) {
+                    chosen.add(s.resource());
+                }
+                config.verifyLocalAddresses(chosen);
                 for (ConfigOptions.Selection s : selected) {
                     ResourceConfig r = s.resource();
                     sb.append(ConfigDumper.resource(r, cfg.nodeName()));

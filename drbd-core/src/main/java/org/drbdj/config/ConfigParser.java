@@ -56,7 +56,7 @@ final class ConfigParser {
     void parseMain(Path file, String shownName) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = readFile(file);
         } catch (IOException e) {
             throw new ConfigException(null, 0, "Can not open '" + shownName + "': " + reason(e));
         }
@@ -73,6 +73,18 @@ final class ConfigParser {
             return "Permission denied";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Reads a file with java.io (no NIO channel classes on drbdadm's startup path). */
+    static String readFile(Path file) throws IOException {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            throw new java.nio.file.AccessDeniedException(file.toString());
+        }
     }
 
     private static Path canonical(Path p) {
@@ -328,7 +340,7 @@ final class ConfigParser {
             }
             String text;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = readFile(file);
             } catch (IOException e) {
                 throw new ConfigException(canonicalFile, pattern.line(), "Failed to open include file '" + m + "'.");
             }

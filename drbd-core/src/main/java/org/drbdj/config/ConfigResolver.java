@@ -414,7 +414,7 @@ final class ConfigResolver {
                 match = false;
             } else {
                 match = host.names.get(0).equals("_this_host")
-                        || host.names.stream().anyMatch(n -> NodeName.hostnamesEqual(n, nodeName));
+                        || nameMatches(host.names);
             }
             if (!match) {
                 continue;
@@ -452,6 +452,15 @@ final class ConfigResolver {
         }
     }
 
+    private boolean nameMatches(List<String> names) {
+        for (String n : names) {
+            if (NodeName.hostnamesEqual(n, nodeName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fixupPeerDevices(Raw.Resource res) throws ConfigException {
         for (Raw.Connection c : res.connections) {
             Raw.Path some = c.paths.get(0);
@@ -466,7 +475,10 @@ final class ConfigResolver {
             }
             Raw.Host someHost = some.endpoints.get(0).host;
             for (Raw.Volume v : someHost.volumes) {
-                boolean found = c.peerDevices.stream().anyMatch(pd -> pd.vnr == v.vnr);
+                boolean found = false;
+                for (Raw.PeerDevice pd : c.peerDevices) {
+                    found |= pd.vnr == v.vnr;
+                }
                 if (!found) {
                     Raw.PeerDevice pd = new Raw.PeerDevice();
                     pd.vnr = v.vnr;

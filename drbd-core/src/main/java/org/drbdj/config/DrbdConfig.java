@@ -26,7 +26,12 @@ public record DrbdConfig(String file, String nodeName, GlobalConfig global, Opti
 
     /** The resource called {@code name}, ignored or not. */
     public Optional<ResourceConfig> resource(String name) {
-        return resources.stream().filter(r -> r.name().equals(name)).findFirst();
+        for (ResourceConfig r : resources) {
+            if (r.name().equals(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The resources that have a host section for this node. */

@@ -41,6 +41,11 @@ public record HostConfig(List<String> names, boolean floating, Optional<Address>
 
     /** The volume with number {@code vnr}, if this host has it. */
     public Optional<VolumeConfig> volume(int vnr) {
-        return volumes.stream().filter(v -> v.number() == vnr).findFirst();
+        for (VolumeConfig v : volumes) {
+            if (v.number() == vnr) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 }
