@@ -205,6 +205,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void errorsInIncludedFilesNameThemAsDrbdadmDoes() throws Exception {
+        write("inc/drbd.d/ok.res", TWO_NODES.formatted(""));
+        write("inc/drbd.d/z.res", "resource z {\n  net {\n    ping-int 500;\n  }\n}\n");
+        Path main = write("inc/main.conf", "include \"drbd.d/*.res\";\n");
+        assertThatThrownBy(() -> ConfigLoader.load(main, main.toString(), "node1", a -> false, false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("drbd.d/z.res:3: Parse error: while parsing value ('500')")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(3));
+    }
+
+    @Test
     void includeErrorsAndDepth() throws Exception {
         assertThatThrownBy(() -> load("include \"nothere.conf\";", "n"))
                 .hasMessageEndingWith(":1: Failed to open include file 'nothere.conf'.");
