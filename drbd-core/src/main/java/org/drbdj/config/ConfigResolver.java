@@ -625,7 +625,8 @@ final class ConfigResolver {
                 List<Endpoint> eps = new ArrayList<>();
                 for (Raw.HostAddress ha : p.endpoints) {
                     eps.add(new Endpoint(ha.host.byAddress ? byRaw.get(ha.host).name() : ha.name,
-                            address(ha.address), ha.byAddress, ha.parsedAddress, ha.parsedPort, ha.line));
+                            address(ha.address), ha.byAddress, ha.parsedAddress, ha.parsedPort, ha.line,
+                            r.me != null && ha.host == r.me));
                 }
                 paths.add(new PathConfig(p.implicit, eps));
             }

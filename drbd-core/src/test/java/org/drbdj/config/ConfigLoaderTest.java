@@ -68,6 +68,8 @@ class ConfigLoaderTest {
         assertThat(v.diskOptions().text("on-io-error")).contains("detach");
         ConnectionConfig c = test.connectionsOfThisHost().get(0);
         assertThat(c.peer().orElseThrow().address()).contains(new Address("ipv4", "172.16.0.4", 7789));
+        assertThat(c.paths().get(0).local().orElseThrow().address()).isEqualTo(new Address("ipv4", "172.16.0.3", 7789));
+        assertThat(c.paths().get(0).remote().orElseThrow().hostName()).isEqualTo("node2");
         assertThat(c.net().get("protocol").orElseThrow().enumValue()).isEqualTo("C");
         assertThat(c.net().text("verify-alg")).contains("sha1");
         assertThat(c.net().text("cram-hmac-alg")).contains("sha1");
