@@ -588,6 +588,9 @@ final class ConfigParser {
             }
         } else if (t.is("minor")) {
             explicitMinor(vol, forThisHost, line);
+        } else if (t.is(";") && t.kind() == Token.Kind.PUNCT) {
+            // drbdadm accepts "device ;" as no device at all (reported later as 'device' missing).
+            return;
         } else {
             throw expected("TK_STRING | minor", t);
         }
