@@ -278,6 +278,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void resyncAfterResolvesToAMinor() throws Exception {
+        DrbdConfig cfg = load("""
+                resource a { volume 0 { device minor 4; disk /dev/a; } volume 1 { device minor 5; disk /dev/b; }
+                  on n1 { address 10.0.0.1:1; } on n2 { address 10.0.0.2:1; } }
+                resource b { device minor 6; disk /dev/c; disk { resync-after a/1; }
+                  on n1 { address 10.0.0.1:2; } on n2 { address 10.0.0.2:2; } }
+                """, "n1");
+        ResourceConfig b = cfg.resource("b").orElseThrow();
+        String target = b.volumes().get(0).diskOptions().text("resync-after").orElseThrow();
+        assertThat(cfg.resyncAfterMinor(b, target)).isEqualTo(5);
+        assertThat(cfg.resyncAfterMinor(b, "b")).isEqualTo(6);
+        assertThatThrownBy(() -> cfg.resyncAfterMinor(b, "a")).hasMessageContaining("ambiguous");
+    }
+
+    @Test
     void structuralChecks() {
         assertThatThrownBy(() -> load("""
                 resource r { on a { device minor 1; disk /dev/x; address 10.0.0.1:1; }
