@@ -1,6 +1,7 @@
 package org.drbdj.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,13 +56,14 @@ import org.junit.jupiter.api.TestFactory;
  * drbd-utils 9 layout and drbdadm-84 prints the 8.4 layout; "equal" means equal after that same
  * resolution, which maps the 8.4 layout (device/disk/meta-disk inside {@code on}) and the 9 layout
  * ({@code volume 0}) onto the same per-host volume settings, with host {@code node-id}s and
- * drbdadm-84's printed {@code cmd-timeout-*} defaults ignored on both sides.
+ * drbdadm-84's printed {@code cmd-timeout-*} defaults ignored on both sides, and 8.4's
+ * {@code disk { fencing }} compared as the DRBD 9 {@code net { fencing }} it became.
  *
  * <p><b>Invalid cases</b>: both exit non-zero; the first {@code FILE:LINE:} in the oracle's stderr
- * (relative names resolved against the directory of the top-level file, as drbdadm prints
- * include names as written) must name the same file and line as the first {@code FILE:LINE} in
- * ours. Where drbdadm itself prints line 0 (it does so for duplicate addresses) only the file is
- * compared.
+ * must name the same file and line as the first {@code FILE:LINE} in ours. drbdadm prints an
+ * included file's name as its include statement wrote it, relative to the including file; such a
+ * name is resolved to the case's file whose path ends with it. Where drbdadm itself prints line 0
+ * (it does so for duplicate addresses) only the file is compared.
  */
 class ConfigDifferentialTest {
     private static final long ORACLE_TIMEOUT_SECONDS = 60;
@@ -147,6 +149,7 @@ class ConfigDifferentialTest {
         assertEquals(0, ours.exitCode(), "drbdj rejected a configuration drbd-utils accepts:\n"
                 + ours.describe("drbdj"));
         TreeMap<String, String> expected = DumpNormaliser.effective(oracle.stdout(), c.legacy84());
+        assertFalse(expected.isEmpty(), "drbd-utils' dump has no settings at all:\n" + oracle.describe("drbd-utils"));
         TreeMap<String, String> actual;
         try {
             actual = DumpNormaliser.effective(ours.stdout(), c.legacy84());
@@ -282,18 +285,35 @@ class ConfigDifferentialTest {
         }
     }
 
-    /** A name from an error message as a real path of this case, or null when it is not one. */
+    /**
+     * A name from an error message as a real path of this case, or null when it is not one.
+     * drbdadm prints an included file's name as its include statement wrote it, relative to the
+     * including file's directory; so a relative name that is not found beside drbd.conf is looked
+     * for as the unique file of the case whose path ends with it.
+     */
     private static Path resolve(Case c, String name) {
-        Path p = Path.of(name);
-        Path candidate = p.isAbsolute() ? p : c.dir().resolve(p);
-        if (Files.isRegularFile(candidate)) {
-            try {
+        Path p;
+        try {
+            p = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+        try {
+            Path candidate = p.isAbsolute() ? p : c.dir().resolve(p);
+            if (Files.isRegularFile(candidate)) {
                 return candidate.toRealPath();
-            } catch (IOException e) {
+            }
+            if (p.isAbsolute()) {
                 return null;
             }
+            List<Path> matches;
+            try (Stream<Path> files = Files.walk(c.dir())) {
+                matches = files.filter(Files::isRegularFile).filter(f -> f.endsWith(p)).toList();
+            }
+            return matches.size() == 1 ? matches.get(0).toRealPath() : null;
+        } catch (IOException e) {
+            return null;
         }
-        return null;
     }
 
     static Stream<Case> cases(String kind) throws IOException {
