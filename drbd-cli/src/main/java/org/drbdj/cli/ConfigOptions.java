@@ -219,7 +219,7 @@ public final class ConfigOptions {
                 continue;
             }
             org.drbdj.config.HostConfig me = r.thisHost().get();
-            if (me.floating() || me.address().isEmpty()) {
+            if (r.stacked() || me.floating() || me.address().isEmpty()) {
                 continue;
             }
             if (!local.test(me.address().get().host())) {

@@ -204,7 +204,12 @@ public final class ConfigDumper {
     }
 
     private void host(HostConfig h) {
-        if (h.floating()) {
+        if (h.stackedOnTopOf().isPresent()) {
+            printI("stacked-on-top-of " + esc(h.stackedOnTopOf().get()) + " {\n");
+            indent++;
+            printI("# on " + String.join(" ", h.names()) + " \n");
+            indent--;
+        } else if (h.floating()) {
             address("floating", h.address().orElseThrow(), " {\n");
         } else {
             printI("on " + String.join(" ", h.names()) + " {\n");
@@ -273,7 +278,7 @@ public final class ConfigDumper {
 
     private void resourceBody(ResourceConfig res, String nodeName) {
         printI("# resource " + esc(res.name()) + " on " + nodeName + ": " + (res.ignored() ? "ignored" : "not ignored")
-                + ", not stacked\n");
+                + ", " + (res.stacked() ? "stacked" : "not stacked") + "\n");
         printI("# defined at " + res.file() + ":" + res.line() + "\n");
         printI("resource " + esc(res.name()) + " {\n");
         indent++;

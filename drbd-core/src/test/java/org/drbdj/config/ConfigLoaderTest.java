@@ -293,6 +293,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stackedResourceSitsOnTheLowerDevice() throws Exception {
+        DrbdConfig cfg = load("""
+                resource low { device /dev/drbd0; disk /dev/sdb1; meta-disk internal;
+                  on a { address 10.0.0.1:7788; } on b { address 10.0.0.2:7788; } }
+                resource up { stacked-on-top-of low { device /dev/drbd10; address 10.0.0.100:7788; }
+                  on c { device /dev/drbd10; disk /dev/sdc; meta-disk internal; address 10.0.1.1:7788; } }
+                """, "b");
+        ResourceConfig up = cfg.resource("up").orElseThrow();
+        assertThat(up.stacked()).isTrue();
+        HostConfig me = up.thisHost().orElseThrow();
+        assertThat(me.stackedOnTopOf()).contains("low");
+        assertThat(me.names()).containsExactly("a", "b");
+        assertThat(up.volumes().get(0).backingDisk()).contains("/dev/drbd0");
+        assertThat(up.volumes().get(0).minor()).isEqualTo(10);
+        assertThat(up.peers()).extracting(HostConfig::name).containsExactly("c");
+        assertThatThrownBy(() -> load("resource low { device minor 1; disk /dev/x; on a { address 10.0.0.1:1; } "
+                + "on b { address 10.0.0.2:1; } }\nresource up { stacked-on-top-of nope { device minor 2; "
+                + "address 10.0.0.3:1; } on c { device minor 2; disk /dev/y; address 10.0.0.4:1; } }", "a"))
+                .hasMessageContaining("referenced resource 'nope' not defined.");
+    }
+
+    @Test
     void structuralChecks() {
         assertThatThrownBy(() -> load("""
                 resource r { on a { device minor 1; disk /dev/x; address 10.0.0.1:1; }
