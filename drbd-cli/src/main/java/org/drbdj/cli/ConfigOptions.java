@@ -185,7 +185,49 @@ public final class ConfigOptions {
         } catch (NumberFormatException e) {
             throw notDefined(arg);
         }
-        return new Selection(r, Optional.of(r.volume(vnr).orElseThrow(() -> notDefined(arg))));
+        return new Selection(r, Optional.of(r.volume(vnr).orElseThrow(() -> new ConfigException(null, 0,
+                "Resource '" + name + "' has no volume " + vnr, ConfigException.E_USAGE))));
+    }
+
+    /** True when the node name was given ({@code --node-name} or the environment), not taken from uname. */
+    public boolean nodeNameGiven() {
+        if (nodeName != null) {
+            return true;
+        }
+        ConfigOptions p = parent();
+        if (p != null && p.nodeName != null) {
+            return true;
+        }
+        return !NodeName.resolve(null, env).equals(NodeName.uname());
+    }
+
+    /**
+     * drbdadm's verify_ips: this host's address of each resource must be on one of its
+     * interfaces. Skipped with {@code global { disable-ip-verification; }} and when the node name
+     * was given explicitly (acting as another node, for tests and dry runs).
+     *
+     * @throws ConfigException (exit 10) naming the resource's file, as drbdadm
+     */
+    public void verifyLocalAddresses(List<ResourceConfig> resources) throws ConfigException {
+        DrbdConfig cfg = config();
+        if (cfg.global().disableIpVerification() || nodeNameGiven()) {
+            return;
+        }
+        java.util.function.Predicate<String> local = org.drbdj.config.Addresses.localInterfaces();
+        for (ResourceConfig r : resources) {
+            if (r.ignored() || r.thisHost().isEmpty()) {
+                continue;
+            }
+            org.drbdj.config.HostConfig me = r.thisHost().get();
+            if (r.stacked() || me.floating() || me.address().isEmpty()) {
+                continue;
+            }
+            if (!local.test(me.address().get().host())) {
+                throw new ConfigException(r.file(), 0, "in resource " + r.name() + ", on "
+                        + String.join(" ", me.names()) + ":\n\tIP " + me.address().get().host()
+                        + " not found on this host.");
+            }
+        }
     }
 
     /**

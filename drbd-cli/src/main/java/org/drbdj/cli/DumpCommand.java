@@ -40,9 +40,16 @@ final class DumpCommand implements Callable<Integer> {
             ConfigOptions.warn(cfg, err);
             StringBuilder sb = new StringBuilder();
             if (resources.isEmpty() || resources.contains("all")) {
+                config.verifyLocalAddresses(cfg.resources());
                 sb.append(ConfigDumper.all(cfg));
             } else {
-                for (ConfigOptions.Selection s : config.select(resources, false)) {
+                List<ConfigOptions.Selection> selected = config.select(resources, false);
+                List<ResourceConfig> chosen = new java.util.ArrayList<>();
+                for (ConfigOptions.Selection s : selected) {
+                    chosen.add(s.resource());
+                }
+                config.verifyLocalAddresses(chosen);
+                for (ConfigOptions.Selection s : selected) {
                     ResourceConfig r = s.resource();
                     sb.append(ConfigDumper.resource(r, cfg.nodeName()));
                 }

@@ -79,7 +79,17 @@ public final class ConfigDumper {
     /** printA: name left-aligned in (24 - 4*indent) columns, value right-aligned in 3. */
     private void printA(String name, String value) {
         int width = 24 - INDENT_WIDTH * indent;
-        out.append(pad()).append(String.format("%-" + Math.max(1, width) + "s %3s;\n", name, value));
+        out.append(pad()).append(left(name, width)).append(' ').append(right(value, 3)).append(";\n");
+    }
+
+    /** printf's %-Ns. */
+    private static String left(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    /** printf's %Ns. */
+    private static String right(String s, int width) {
+        return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
     }
 
     private void options(List<OptionValue> values) {
@@ -154,7 +164,7 @@ public final class ConfigDumper {
 
     private void address(String name, Address a, String postfix) {
         String host = a.isIpv6() ? "[" + a.host() + "]" : a.host();
-        printI(String.format("%-16s %s %s:%d%s", name, a.family(), host, a.port(), postfix));
+        printI(left(name, 16) + " " + a.family() + " " + host + ":" + a.port() + postfix);
     }
 
     private void volume(VolumeConfig v) {
@@ -177,9 +187,9 @@ public final class ConfigDumper {
             if (v.metaDiskDeclared() && v.metaDisk().isPresent()) {
                 MetaDisk m = v.metaDisk().get();
                 switch (m.kind()) {
-                    case FLEXIBLE -> printI(String.format("%-16s %s;\n", "meta-disk", esc(m.device())));
+                    case FLEXIBLE -> printI(left("meta-disk", 16) + " " + esc(m.device()) + ";\n");
                     case INTERNAL -> printA("meta-disk", "internal");
-                    default -> printI(String.format("%-16s %s [%d];\n", "meta-disk", esc(m.device()), m.index()));
+                    default -> printI(left("meta-disk", 16) + " " + esc(m.device()) + " [" + m.index() + "];\n");
                 }
             }
         }
@@ -194,7 +204,12 @@ public final class ConfigDumper {
     }
 
     private void host(HostConfig h) {
-        if (h.floating()) {
+        if (h.stackedOnTopOf().isPresent()) {
+            printI("stacked-on-top-of " + esc(h.stackedOnTopOf().get()) + " {\n");
+            indent++;
+            printI("# on " + String.join(" ", h.names()) + " \n");
+            indent--;
+        } else if (h.floating()) {
             address("floating", h.address().orElseThrow(), " {\n");
         } else {
             printI("on " + String.join(" ", h.names()) + " {\n");
@@ -263,7 +278,7 @@ public final class ConfigDumper {
 
     private void resourceBody(ResourceConfig res, String nodeName) {
         printI("# resource " + esc(res.name()) + " on " + nodeName + ": " + (res.ignored() ? "ignored" : "not ignored")
-                + ", not stacked\n");
+                + ", " + (res.stacked() ? "stacked" : "not stacked") + "\n");
         printI("# defined at " + res.file() + ":" + res.line() + "\n");
         printI("resource " + esc(res.name()) + " {\n");
         indent++;

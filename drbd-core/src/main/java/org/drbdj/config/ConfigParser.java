@@ -56,7 +56,7 @@ final class ConfigParser {
     void parseMain(Path file, String shownName) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = readFile(file);
         } catch (IOException e) {
             throw new ConfigException(null, 0, "Can not open '" + shownName + "': " + reason(e));
         }
@@ -73,6 +73,18 @@ final class ConfigParser {
             return "Permission denied";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Reads a file with java.io (no NIO channel classes on drbdadm's startup path). */
+    static String readFile(Path file) throws IOException {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            if (!Files.exists(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            throw new java.nio.file.AccessDeniedException(file.toString());
+        }
     }
 
     private static Path canonical(Path p) {
@@ -328,7 +340,7 @@ final class ConfigParser {
             }
             String text;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = readFile(file);
             } catch (IOException e) {
                 throw new ConfigException(canonicalFile, pattern.line(), "Failed to open include file '" + m + "'.");
             }
@@ -380,8 +392,7 @@ final class ConfigParser {
                     List<String> hosts = new ArrayList<>(List.of("_this_host"));
                     parseHostSection(res, hosts, line, false, false);
                 }
-                case "stacked-on-top-of" -> throw error(line, "stacked resources ('stacked-on-top-of') are not "
-                        + "supported by drbdj; use a connection-mesh of three nodes instead");
+                case "stacked-on-top-of" -> parseStacked(res, line);
                 case "proxy" -> throw error(line, "DRBD Proxy sections are not supported by drbdj");
                 case "template-file" -> throw error(line, "'template-file' is not supported by drbdj; "
                         + "use a common section or an include");
@@ -451,6 +462,69 @@ final class ConfigParser {
             throw error(sectionStart, "in the " + name + " section, there are no host sections allowed.");
         }
         return res;
+    }
+
+    /** {@code stacked-on-top-of LOWER { device; address; volume N { device; disk { } }; node-id; }}. */
+    private void parseStacked(Raw.Resource res, int line) throws ConfigException {
+        Raw.Host host = new Raw.Host();
+        host.line = line;
+        res.hosts.add(host);
+        Token lower = expectString();
+        checkUniq("stacked-on-top-of", "stacked:" + lower.text(), lower.line());
+        host.lowerName = lower.text();
+        expect("{");
+        while (true) {
+            Token t = lx.next();
+            int l = t.line();
+            if (t.is("device")) {
+                // As drbdadm: the device of a stacked section is not a "parsed" volume statement.
+                Raw.Volume v = volume0(host.volumes, l);
+                v.file = lx.file();
+                parseDevice(List.of(), v, l);
+                v.deviceLine = l;
+                v.metaDisk = "internal";
+                v.metaIndex = "internal";
+            } else if (t.is("address")) {
+                parseAddress(host.address);
+                expect(";");
+            } else if (t.is("volume")) {
+                Raw.Volume v = new Raw.Volume();
+                v.vnr = volumeNumber();
+                v.file = lx.file();
+                expect("{");
+                while (true) {
+                    Token u = lx.next();
+                    if (u.is("device")) {
+                        parseDevice(List.of(), v, u.line());
+                        v.deviceLine = u.line();
+                    } else if (u.is("disk")) {
+                        expect("{");
+                        parseDiskOptions(v.diskOptions, v.pdOptions, new ArrayList<>());
+                    } else if (u.is("}")) {
+                        break;
+                    } else {
+                        throw expected("device | disk | }", u);
+                    }
+                }
+                v.metaDisk = "internal";
+                v.metaIndex = "internal";
+                Raw.insertVolume(host.volumes, v);
+            } else if (t.is("node-id")) {
+                Token id = expectInteger();
+                rangeCheck(this, id, "node-id", 0, 32);
+                host.nodeId = id.text();
+                host.nodeIdDeclared = true;
+                checkUpr("node-id", res.name + ":" + host.nodeId, l);
+                expect(";");
+            } else if (t.is("proxy")) {
+                throw error(l, "DRBD Proxy sections are not supported by drbdj");
+            } else if (t.is("}")) {
+                break;
+            } else {
+                throw expected("device | address | proxy | volume | node-id", t);
+            }
+        }
+        res.stackedOnOne = true;
     }
 
     private int volumeNumber() throws ConfigException {
@@ -576,6 +650,9 @@ final class ConfigParser {
             }
         } else if (t.is("minor")) {
             explicitMinor(vol, forThisHost, line);
+        } else if (t.is(";") && t.kind() == Token.Kind.PUNCT) {
+            // drbdadm accepts "device ;" as no device at all (reported later as 'device' missing).
+            return;
         } else {
             throw expected("TK_STRING | minor", t);
         }

@@ -51,6 +51,11 @@ final class ConfigResolver {
             inheritVolumesAndCheck(res);
         }
         for (Raw.Resource res : raw.resources) {
+            if (res.stackedOnOne) {
+                setOnHostsInStacked(res);
+            }
+        }
+        for (Raw.Resource res : raw.resources) {
             for (Raw.Connection c : res.connections) {
                 for (Raw.Path p : c.paths) {
                     if (p.endpoints.size() != 2) {
@@ -73,8 +78,19 @@ final class ConfigResolver {
             }
         }
         checkAddressConflicts();
+        // Lower resources first: a stacked section applies where its lower resource does.
         for (Raw.Resource res : raw.resources) {
-            selectThisHost(res);
+            if (!res.stackedOnOne) {
+                selectThisHost(res);
+            }
+        }
+        for (Raw.Resource res : raw.resources) {
+            if (res.stackedOnOne) {
+                selectThisHost(res);
+                stackedDisks(res);
+            }
+        }
+        for (Raw.Resource res : raw.resources) {
             fixupPeerDevices(res);
         }
         for (Raw.Resource res : raw.resources) {
@@ -199,6 +215,66 @@ final class ConfigResolver {
         }
     }
 
+    // ------------------------------------------------------------------ stacked resources
+
+    private void setOnHostsInStacked(Raw.Resource res) throws ConfigException {
+        for (Raw.Host host : res.hosts) {
+            if (host.lowerName == null) {
+                continue;
+            }
+            Raw.Resource lower = null;
+            for (Raw.Resource r : raw.resources) {
+                if (r.name.equals(host.lowerName)) {
+                    lower = r;
+                }
+            }
+            if (lower == null) {
+                throw new ConfigException(res.file, res.line, "in resource " + res.name + ", referenced resource '"
+                        + host.lowerName + "' not defined.");
+            }
+            for (Raw.Host h2 : lower.hosts) {
+                if (h2.lowerName != null) {
+                    continue;
+                }
+                host.names.addAll(h2.names);
+                for (String n : h2.names) {
+                    for (Raw.Volume v : host.volumes) {
+                        checkUniq(v.file, v.deviceLine, "device-minor", "device-minor:" + n + ":" + v.minor);
+                        if (v.device != null) {
+                            checkUniq(v.file, v.deviceLine, "device", "device:" + n + ":" + v.device);
+                        }
+                    }
+                }
+            }
+            host.lower = lower;
+        }
+    }
+
+    /** drbd-utils' set_stacked_disk_in_res: a stacked volume's disk is the lower volume's device. */
+    private void stackedDisks(Raw.Resource res) {
+        if (res.ignore) {
+            return;
+        }
+        for (Raw.Host host : res.hosts) {
+            if (host.lower == null) {
+                continue;
+            }
+            for (Raw.Host lowerHost : host.lower.hosts) {
+                for (Raw.Volume a : host.volumes) {
+                    Raw.Volume b = Raw.findVolume(lowerHost.volumes, a.vnr);
+                    if (b == null) {
+                        continue;
+                    }
+                    a.disk = b.device != null ? b.device : "/dev/drbd" + b.minor;
+                    if (a.metaDisk == null) {
+                        a.metaDisk = "internal";
+                        a.metaIndex = "internal";
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ connections
 
     private Raw.Host hostByName(Raw.Resource res, String name) {
@@ -239,7 +315,7 @@ final class ConfigResolver {
     private Raw.HostAddress implicitEndpoint(Raw.Host h) {
         Raw.HostAddress ha = new Raw.HostAddress();
         ha.host = h;
-        ha.name = h.names.get(0);
+        ha.name = h.lower != null ? String.join("_", h.names) : h.names.get(0);
         return ha;
     }
 
@@ -408,13 +484,15 @@ final class ConfigResolver {
     private void selectThisHost(Raw.Resource res) throws ConfigException {
         for (Raw.Host host : res.hosts) {
             boolean match;
-            if (host.byAddress) {
+            if (host.lowerName != null) {
+                match = host.lower != null && host.lower.me != null;
+            } else if (host.byAddress) {
                 match = isLocalAddress.test(host.address.addr) || nodeName.equals(host.address.addr);
             } else if (host.names.isEmpty()) {
                 match = false;
             } else {
                 match = host.names.get(0).equals("_this_host")
-                        || host.names.stream().anyMatch(n -> NodeName.hostnamesEqual(n, nodeName));
+                        || nameMatches(host.names);
             }
             if (!match) {
                 continue;
@@ -426,6 +504,7 @@ final class ConfigResolver {
             }
             res.me = host;
             host.usedAsMe = true;
+            res.stacked = host.lower != null;
         }
         if (res.me == null) {
             res.ignore = true;
@@ -452,6 +531,15 @@ final class ConfigResolver {
         }
     }
 
+    private boolean nameMatches(List<String> names) {
+        for (String n : names) {
+            if (NodeName.hostnamesEqual(n, nodeName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fixupPeerDevices(Raw.Resource res) throws ConfigException {
         for (Raw.Connection c : res.connections) {
             Raw.Path some = c.paths.get(0);
@@ -466,7 +554,10 @@ final class ConfigResolver {
             }
             Raw.Host someHost = some.endpoints.get(0).host;
             for (Raw.Volume v : someHost.volumes) {
-                boolean found = c.peerDevices.stream().anyMatch(pd -> pd.vnr == v.vnr);
+                boolean found = false;
+                for (Raw.PeerDevice pd : c.peerDevices) {
+                    found |= pd.vnr == v.vnr;
+                }
                 if (!found) {
                     Raw.PeerDevice pd = new Raw.PeerDevice();
                     pd.vnr = v.vnr;
@@ -593,9 +684,9 @@ final class ConfigResolver {
                 vols.add(volume(v, Raw.findVolume(r.volumes, v.vnr), effective));
             }
             List<String> names = h.byAddress ? List.of() : h.names;
-            HostConfig hc = new HostConfig(names, h.byAddress, Optional.ofNullable(address(h.address)),
-                    Integer.parseInt(h.nodeId), h.nodeIdDeclared, vols, set(h.resOptions), r.file, h.line,
-                    h == r.me);
+            HostConfig hc = new HostConfig(names, h.byAddress, Optional.ofNullable(h.lowerName),
+                    Optional.ofNullable(address(h.address)), Integer.parseInt(h.nodeId), h.nodeIdDeclared, vols,
+                    set(h.resOptions), r.file, h.line, h == r.me);
             hosts.add(hc);
             byRaw.put(h, hc);
             if (h == r.me) {
@@ -613,7 +704,8 @@ final class ConfigResolver {
                 List<Endpoint> eps = new ArrayList<>();
                 for (Raw.HostAddress ha : p.endpoints) {
                     eps.add(new Endpoint(ha.host.byAddress ? byRaw.get(ha.host).name() : ha.name,
-                            address(ha.address), ha.byAddress, ha.parsedAddress, ha.parsedPort, ha.line));
+                            address(ha.address), ha.byAddress, ha.parsedAddress, ha.parsedPort, ha.line,
+                            r.me != null && ha.host == r.me));
                 }
                 paths.add(new PathConfig(p.implicit, eps));
             }
@@ -654,7 +746,7 @@ final class ConfigResolver {
         for (Raw.Mesh m : r.meshes) {
             meshes.add(new MeshConfig(m.hosts, set(m.netOptions)));
         }
-        return new ResourceConfig(r.name, r.canonicalFile, r.line, r.ignore, hosts, Optional.ofNullable(me),
+        return new ResourceConfig(r.name, r.canonicalFile, r.line, r.ignore, r.stacked, hosts, Optional.ofNullable(me),
                 declaredVolumes, conns, meshes, declared, effective, r.stackedTimeouts);
     }
 }

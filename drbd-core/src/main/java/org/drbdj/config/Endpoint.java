@@ -10,7 +10,8 @@ package org.drbdj.config;
  * @param addressDeclared an address was written on this endpoint
  * @param portDeclared    only a port was written ({@code host NAME port N;})
  * @param line            where it was written (0 for implicit endpoints)
+ * @param thisHost        this end is the host section selected for this node
  */
 public record Endpoint(String hostName, Address address, boolean byAddress, boolean addressDeclared,
-        boolean portDeclared, int line) {
+        boolean portDeclared, int line, boolean thisHost) {
 }

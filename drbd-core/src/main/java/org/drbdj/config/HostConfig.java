@@ -8,6 +8,8 @@ import java.util.Optional;
  *
  * @param names           the host names of an {@code on} section (empty for floating)
  * @param floating        true for a {@code floating} section (chosen by local IP, not by name)
+ * @param stackedOnTopOf  for a {@code stacked-on-top-of LOWER} section: the lower resource (its
+ *                        names are then the lower resource's host names)
  * @param address         the host's replication address, if given
  * @param nodeId          DRBD node id (declared, or derived as drbd-utils derives it for two-node configs)
  * @param nodeIdDeclared  true when {@code node-id} was written
@@ -17,7 +19,8 @@ import java.util.Optional;
  * @param line            its line
  * @param thisHost        true when this is the section selected for this node
  */
-public record HostConfig(List<String> names, boolean floating, Optional<Address> address, int nodeId,
+public record HostConfig(List<String> names, boolean floating, Optional<String> stackedOnTopOf,
+        Optional<Address> address, int nodeId,
         boolean nodeIdDeclared, List<VolumeConfig> volumes, OptionSet declaredResourceOptions, String file,
         int line, boolean thisHost) {
 
@@ -32,6 +35,9 @@ public record HostConfig(List<String> names, boolean floating, Optional<Address>
      * floating section {@code ADDR:PORT}.
      */
     public String name() {
+        if (stackedOnTopOf.isPresent()) {
+            return String.join("_", names);
+        }
         if (!floating) {
             return names.get(0);
         }
@@ -41,6 +47,11 @@ public record HostConfig(List<String> names, boolean floating, Optional<Address>
 
     /** The volume with number {@code vnr}, if this host has it. */
     public Optional<VolumeConfig> volume(int vnr) {
-        return volumes.stream().filter(v -> v.number() == vnr).findFirst();
+        for (VolumeConfig v : volumes) {
+            if (v.number() == vnr) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 }

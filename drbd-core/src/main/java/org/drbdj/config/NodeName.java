@@ -42,7 +42,7 @@ public final class NodeName {
     /** {@code uname -n}. */
     public static String uname() {
         try {
-            String s = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            String s = ConfigParser.readFile(Path.of("/proc/sys/kernel/hostname")).trim();
             if (!s.isEmpty()) {
                 return s;
             }

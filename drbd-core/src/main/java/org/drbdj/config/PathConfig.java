@@ -14,4 +14,27 @@ public record PathConfig(boolean implicit, List<Endpoint> endpoints) {
     public PathConfig {
         endpoints = List.copyOf(endpoints);
     }
+
+    /** This node's end of the path, when it is one of the ends. */
+    public java.util.Optional<Endpoint> local() {
+        for (Endpoint e : endpoints) {
+            if (e.thisHost()) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The other end, when this node is one of the ends. */
+    public java.util.Optional<Endpoint> remote() {
+        if (local().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        for (Endpoint e : endpoints) {
+            if (!e.thisHost()) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -66,6 +66,9 @@ final class Raw {
         int line;
         boolean requireMinor;
         boolean usedAsMe;
+        /** stacked-on-top-of: the lower resource's name, and the resource once resolved. */
+        String lowerName;
+        Resource lower;
     }
 
     static final class HostAddress {
@@ -127,6 +130,8 @@ final class Raw {
         final List<OptionValue> startupOptions = new ArrayList<>();
         final List<OptionValue> handlers = new ArrayList<>();
         boolean stackedTimeouts;
+        boolean stackedOnOne;
+        boolean stacked;
         Host me;
         boolean ignore;
     }

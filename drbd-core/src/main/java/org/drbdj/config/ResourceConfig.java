@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param file             absolute path of the file defining it
  * @param line             line of its {@code resource} keyword
  * @param ignored          no host section for this node
+ * @param stacked          this node's section is a {@code stacked-on-top-of} section
  * @param hosts            all host sections, in file order
  * @param thisHost         the section for this node
  * @param declaredVolumes  volumes written at resource level (device/disk/meta-disk outside {@code on})
@@ -27,7 +28,8 @@ import java.util.Optional;
  *                         host's own {@code options { }} for resource options)
  * @param stackedTimeouts  {@code startup { stacked-timeouts; }}
  */
-public record ResourceConfig(String name, String file, int line, boolean ignored, List<HostConfig> hosts,
+public record ResourceConfig(String name, String file, int line, boolean ignored, boolean stacked,
+        List<HostConfig> hosts,
         Optional<HostConfig> thisHost, List<VolumeConfig> declaredVolumes, List<ConnectionConfig> connections,
         List<MeshConfig> meshes, SectionOptions declared, SectionOptions options, boolean stackedTimeouts) {
 

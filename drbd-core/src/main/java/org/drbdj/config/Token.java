@@ -48,7 +48,6 @@ record Token(Kind kind, String text, int line) {
         if (kind == Kind.EOF) {
             return "";
         }
-        String t = kind == Kind.QUOTED ? text : text;
-        return t.length() > 20 ? t.substring(0, 20) + "..." : t;
+        return text.length() > 20 ? text.substring(0, 20) + "..." : text;
     }
 }

@@ -68,6 +68,8 @@ class ConfigLoaderTest {
         assertThat(v.diskOptions().text("on-io-error")).contains("detach");
         ConnectionConfig c = test.connectionsOfThisHost().get(0);
         assertThat(c.peer().orElseThrow().address()).contains(new Address("ipv4", "172.16.0.4", 7789));
+        assertThat(c.paths().get(0).local().orElseThrow().address()).isEqualTo(new Address("ipv4", "172.16.0.3", 7789));
+        assertThat(c.paths().get(0).remote().orElseThrow().hostName()).isEqualTo("node2");
         assertThat(c.net().get("protocol").orElseThrow().enumValue()).isEqualTo("C");
         assertThat(c.net().text("verify-alg")).contains("sha1");
         assertThat(c.net().text("cram-hmac-alg")).contains("sha1");
@@ -205,6 +207,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void errorsInIncludedFilesNameThemAsDrbdadmDoes() throws Exception {
+        write("inc/drbd.d/ok.res", TWO_NODES.formatted(""));
+        write("inc/drbd.d/z.res", "resource z {\n  net {\n    ping-int 500;\n  }\n}\n");
+        Path main = write("inc/main.conf", "include \"drbd.d/*.res\";\n");
+        assertThatThrownBy(() -> ConfigLoader.load(main, main.toString(), "node1", a -> false, false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("drbd.d/z.res:3: Parse error: while parsing value ('500')")
+                .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(3));
+    }
+
+    @Test
     void includeErrorsAndDepth() throws Exception {
         assertThatThrownBy(() -> load("include \"nothere.conf\";", "n"))
                 .hasMessageEndingWith(":1: Failed to open include file 'nothere.conf'.");
@@ -262,6 +275,43 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("drbd.conf"), "drbd.conf", "node1", a -> false, true))
                 .hasMessage("drbd.conf:1: in resource r:\n\tresource 'gone' mentioned in 'resync-after' option is "
                         + "not known.");
+    }
+
+    @Test
+    void resyncAfterResolvesToAMinor() throws Exception {
+        DrbdConfig cfg = load("""
+                resource a { volume 0 { device minor 4; disk /dev/a; } volume 1 { device minor 5; disk /dev/b; }
+                  on n1 { address 10.0.0.1:1; } on n2 { address 10.0.0.2:1; } }
+                resource b { device minor 6; disk /dev/c; disk { resync-after a/1; }
+                  on n1 { address 10.0.0.1:2; } on n2 { address 10.0.0.2:2; } }
+                """, "n1");
+        ResourceConfig b = cfg.resource("b").orElseThrow();
+        String target = b.volumes().get(0).diskOptions().text("resync-after").orElseThrow();
+        assertThat(cfg.resyncAfterMinor(b, target)).isEqualTo(5);
+        assertThat(cfg.resyncAfterMinor(b, "b")).isEqualTo(6);
+        assertThatThrownBy(() -> cfg.resyncAfterMinor(b, "a")).hasMessageContaining("ambiguous");
+    }
+
+    @Test
+    void stackedResourceSitsOnTheLowerDevice() throws Exception {
+        DrbdConfig cfg = load("""
+                resource low { device /dev/drbd0; disk /dev/sdb1; meta-disk internal;
+                  on a { address 10.0.0.1:7788; } on b { address 10.0.0.2:7788; } }
+                resource up { stacked-on-top-of low { device /dev/drbd10; address 10.0.0.100:7788; }
+                  on c { device /dev/drbd10; disk /dev/sdc; meta-disk internal; address 10.0.1.1:7788; } }
+                """, "b");
+        ResourceConfig up = cfg.resource("up").orElseThrow();
+        assertThat(up.stacked()).isTrue();
+        HostConfig me = up.thisHost().orElseThrow();
+        assertThat(me.stackedOnTopOf()).contains("low");
+        assertThat(me.names()).containsExactly("a", "b");
+        assertThat(up.volumes().get(0).backingDisk()).contains("/dev/drbd0");
+        assertThat(up.volumes().get(0).minor()).isEqualTo(10);
+        assertThat(up.peers()).extracting(HostConfig::name).containsExactly("c");
+        assertThatThrownBy(() -> load("resource low { device minor 1; disk /dev/x; on a { address 10.0.0.1:1; } "
+                + "on b { address 10.0.0.2:1; } }\nresource up { stacked-on-top-of nope { device minor 2; "
+                + "address 10.0.0.3:1; } on c { device minor 2; disk /dev/y; address 10.0.0.4:1; } }", "a"))
+                .hasMessageContaining("referenced resource 'nope' not defined.");
     }
 
     @Test
