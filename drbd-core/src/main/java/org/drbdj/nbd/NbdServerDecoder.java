@@ -90,13 +90,13 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         long magic = in.getLong(base + OptionHeader.OFFSET_MAGIC);
         if (magic != NbdProtocol.IHAVEOPT) {
-            throw new CorruptedFrameException("bad option magic 0x" + Long.toHexString(magic)
+            throw corrupt(in, "bad option magic 0x" + Long.toHexString(magic)
                     + " (expected IHAVEOPT 0x" + Long.toHexString(NbdProtocol.IHAVEOPT) + ")");
         }
         int option = in.getInt(base + OptionHeader.OFFSET_OPTION);
         long dataLength = in.getUnsignedInt(base + OptionHeader.OFFSET_DATA_LENGTH);
         if (dataLength > maxOptionDataBytes) {
-            throw new TooLongFrameException("option " + NbdProtocol.optionName(option) + " carries " + dataLength
+            throw tooLong(in, "option " + NbdProtocol.optionName(option) + " carries " + dataLength
                     + " bytes of data, more than the limit of " + maxOptionDataBytes);
         }
         if (in.readableBytes() < OptionHeader.LENGTH + dataLength) {
@@ -115,7 +115,7 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         int magic = in.getInt(base + RequestHeader.OFFSET_MAGIC);
         if (magic != NbdProtocol.REQUEST_MAGIC) {
-            throw new CorruptedFrameException("bad request magic 0x" + Integer.toHexString(magic)
+            throw corrupt(in, "bad request magic 0x" + Integer.toHexString(magic)
                     + " (expected 0x" + Integer.toHexString(NbdProtocol.REQUEST_MAGIC) + ")");
         }
         int flags = in.getUnsignedShort(base + RequestHeader.OFFSET_COMMAND_FLAGS);
@@ -130,7 +130,7 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         }
         if (lengthBytes > maxPayloadBytes) {
             // The data follows on the stream; skipping up to 4 GiB to stay in sync is not worth it.
-            throw new TooLongFrameException("WRITE of " + lengthBytes + " bytes exceeds the maximum payload of "
+            throw tooLong(in, "WRITE of " + lengthBytes + " bytes exceeds the maximum payload of "
                     + maxPayloadBytes + " bytes");
         }
         int length = (int) lengthBytes;
@@ -159,6 +159,19 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         phase = Phase.TRANSMISSION;
         out.add(new NbdRequest(pendingFlags, NbdProtocol.CMD_WRITE, pendingCookie, pendingOffsetBytes,
                 data.readableBytes(), data));
+    }
+
+    /** The stream cannot be trusted any more: drop what is buffered so nothing is decoded twice. */
+    private CorruptedFrameException corrupt(ByteBuf in, String message) {
+        discardInput();
+        in.skipBytes(in.readableBytes());
+        return new CorruptedFrameException(message);
+    }
+
+    private TooLongFrameException tooLong(ByteBuf in, String message) {
+        discardInput();
+        in.skipBytes(in.readableBytes());
+        return new TooLongFrameException(message);
     }
 
     private void releasePending() {
