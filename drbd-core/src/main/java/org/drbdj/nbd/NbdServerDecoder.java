@@ -1,6 +1,7 @@
 package org.drbdj.nbd;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -18,15 +19,18 @@ import java.util.List;
  * a hard disconnect once the stream cannot be trusted, and it keeps a hostile length from becoming
  * an allocation).
  *
- * <p>WRITE data that is already complete in the receive buffer is handed on as a retained slice (no
- * copy). Data that arrives over several reads is gathered once into a buffer of exactly the request
- * length, so the receive buffer never grows by reallocation for large writes.
+ * <p>WRITE data is never copied: data already complete in the receive buffer is handed on as a
+ * retained slice, and data arriving over several reads becomes a composite of retained slices of
+ * those receive buffers.
  *
  * <p>Stateful: one instance per channel.
  */
 public final class NbdServerDecoder extends ByteToMessageDecoder {
 
     private enum Phase { CLIENT_FLAGS, OPTIONS, TRANSMISSION, WRITE_DATA, DISCARD }
+
+    /** Receive-buffer slices one WRITE may span before Netty consolidates them (a copy). */
+    private static final int MAX_WRITE_COMPONENTS = 4096;
 
     private final int maxOptionDataBytes;
     private final int maxPayloadBytes;
@@ -36,7 +40,8 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
     private int pendingFlags;
     private long pendingCookie;
     private long pendingOffsetBytes;
-    private ByteBuf pendingData;
+    private CompositeByteBuf pendingData;
+    private int pendingRemainingBytes;
 
     /**
      * @param maxOptionDataBytes longest option data accepted during the handshake
@@ -143,15 +148,20 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         pendingFlags = flags;
         pendingCookie = cookie;
         pendingOffsetBytes = offsetBytes;
-        pendingData = ctx.alloc().directBuffer(length, length);
+        pendingRemainingBytes = length;
+        pendingData = ctx.alloc().compositeDirectBuffer(MAX_WRITE_COMPONENTS);
         phase = Phase.WRITE_DATA;
         gatherWriteData(in, out);
     }
 
     private void gatherWriteData(ByteBuf in, List<Object> out) {
-        int n = Math.min(in.readableBytes(), pendingData.writableBytes());
-        pendingData.writeBytes(in, n);
-        if (pendingData.isWritable()) {
+        int n = Math.min(in.readableBytes(), pendingRemainingBytes);
+        if (n > 0) {
+            // Slices of the receive buffers, not a copy: the export writes them out piece by piece.
+            pendingData.addComponent(true, in.readRetainedSlice(n));
+            pendingRemainingBytes -= n;
+        }
+        if (pendingRemainingBytes > 0) {
             return;
         }
         ByteBuf data = pendingData;
