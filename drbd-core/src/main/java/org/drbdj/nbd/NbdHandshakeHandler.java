@@ -122,10 +122,11 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean noZeroes = clientFlags != null && clientFlags.noZeroes();
-        ctx.write(new NbdServerMessage.ExportNameAnswer(export.sizeBytes(), transmissionFlags(export, false),
-                noZeroes));
+        // Structured replies negotiated earlier apply whichever option ends the handshake.
+        ctx.write(new NbdServerMessage.ExportNameAnswer(export.sizeBytes(),
+                transmissionFlags(export, structuredReplies), noZeroes));
         ctx.flush();
-        enterTransmission(ctx, name, export, false);
+        enterTransmission(ctx, name, export, structuredReplies);
     }
 
     private void onInfoOrGo(ChannelHandlerContext ctx, NbdOptionRequest req) {

@@ -58,6 +58,10 @@ class NbdServerProtocolTest {
         secondary.setRefusal("the resource is Secondary; promote it with drbdadm primary");
         registry.register("secondary", secondary);
         registry.register("failing", new FailingExport());
+        Path workersFile = dir.resolve("workers.img");
+        Files.write(workersFile, initial);
+        registry.register("workers", track(FileNbdExport.open(workersFile,
+                FileNbdExport.Settings.defaults().withInlineDataIo(false).withIoThreads(2))));
         server = new NbdServer(registry, NbdServerOptions.defaults().withShutdownGraceMs(2000));
         server.start(socket);
     }
@@ -213,7 +217,7 @@ class NbdServerProtocolTest {
                 return b.readCharSequence(b.readInt(), StandardCharsets.UTF_8) + "|"
                         + b.readCharSequence(b.readableBytes(), StandardCharsets.UTF_8);
             }).toList();
-            assertThat(names).containsExactly("aligned|", "disk|test disk", "failing|", "ro|", "secondary|");
+            assertThat(names).containsExactly("aligned|", "disk|test disk", "failing|", "ro|", "secondary|", "workers|");
         }
     }
 
@@ -244,6 +248,22 @@ class NbdServerProtocolTest {
                 assertThat(r.cookie()).isEqualTo(9);
                 assertThat(r.data()).isEqualTo(Arrays.copyOfRange(initial, 4096, 4096 + 16));
             }
+        }
+    }
+
+    @Test
+    void structuredRepliesNegotiatedBeforeExportNameStillApply() throws Exception {
+        try (RawNbdClient c = RawNbdClient.connect(socket).handshake()) {
+            c.sendOption(NbdProtocol.OPT_STRUCTURED_REPLY, new byte[0]);
+            assertThat(c.readOptionReply().type()).isEqualTo(NbdProtocol.REP_ACK);
+            c.sendOption(NbdProtocol.OPT_EXPORT_NAME, "disk".getBytes(StandardCharsets.UTF_8));
+            ByteBuf reply = Unpooled.wrappedBuffer(c.readExactly(ExportNameReply.LENGTH_NO_ZEROES));
+            assertThat(reply.getUnsignedShort(ExportNameReply.OFFSET_TRANSMISSION_FLAGS) & NbdProtocol.TFLAG_SEND_DF)
+                    .isNotZero();
+            c.sendRequest(0, NbdProtocol.CMD_READ, 5, 0, 4, null);
+            RawNbdClient.Chunk chunk = c.readChunk();
+            assertThat(chunk.type()).isEqualTo(NbdProtocol.REPLY_TYPE_OFFSET_DATA);
+            assertThat(Arrays.copyOfRange(chunk.payload(), 8, 12)).isEqualTo(Arrays.copyOf(initial, 4));
         }
     }
 
@@ -279,11 +299,13 @@ class NbdServerProtocolTest {
 
     // ---- transmission ----
 
-    @Test
-    void writeReadFlushFuaRoundTripLandsInTheFile() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"disk", "workers"})
+    void writeReadFlushFuaRoundTripLandsInTheFile(String exportName) throws Exception {
+        Path file = dir.resolve(exportName + ".img");
         byte[] data = new byte[12345];
         new Random(7).nextBytes(data);
-        try (RawNbdClient c = transmission("disk", false)) {
+        try (RawNbdClient c = transmission(exportName, false)) {
             c.sendRequest(0, NbdProtocol.CMD_WRITE, 1, 1000, data.length, data);
             assertThat(c.readSimpleReply(0)).isEqualTo(new RawNbdClient.SimpleReply(0, 1, new byte[0]));
             c.sendRequest(NbdProtocol.CMD_FLAG_FUA, NbdProtocol.CMD_WRITE, 2, 900000, 100, Arrays.copyOf(data, 100));
@@ -296,7 +318,7 @@ class NbdServerProtocolTest {
         byte[] expected = initial.clone();
         System.arraycopy(data, 0, expected, 1000, data.length);
         System.arraycopy(data, 0, expected, 900000, 100);
-        assertThat(Files.readAllBytes(diskFile)).isEqualTo(expected);
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected);
     }
 
     @Test
