@@ -546,6 +546,105 @@ class NbdServerProtocolTest {
         server = null;
     }
 
+    @Test
+    void aSilentClientIsDroppedAfterTheHandshakeTimeout() throws Exception {
+        Path otherSocket = dir.resolve("timeout.sock");
+        NbdExportRegistry registry = new NbdExportRegistry();
+        try (NbdServer quick = new NbdServer(registry, NbdServerOptions.defaults().withHandshakeTimeoutMs(300))) {
+            quick.start(otherSocket);
+            try (RawNbdClient c = RawNbdClient.connect(otherSocket)) {
+                c.readGreeting();
+                long start = System.nanoTime();
+                assertThat(c.closedByServer()).isTrue();
+                assertThat(System.nanoTime() - start).isGreaterThan(200_000_000L);
+            }
+        }
+    }
+
+    @Test
+    void shutdownLetsOpenRequestsFinishAndAnswersNewOnesWithEshutdown() throws Exception {
+        Path otherSocket = dir.resolve("gated.sock");
+        GatedExport gated = new GatedExport();
+        NbdExportRegistry registry = new NbdExportRegistry();
+        registry.register("gated", gated);
+        NbdServer gatedServer = new NbdServer(registry, NbdServerOptions.defaults().withShutdownGraceMs(20_000));
+        gatedServer.start(otherSocket);
+        try (RawNbdClient c = RawNbdClient.connect(otherSocket).handshake()) {
+            assertThat(c.go("gated").get(0).type()).isEqualTo(NbdProtocol.REP_INFO);
+            c.sendRequest(0, NbdProtocol.CMD_WRITE, 1, 0, 512, new byte[512]);
+            assertThat(gated.started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(gatedServer::close);
+            // Once the listener is gone the server is shutting down.
+            for (int i = 0; i < 200 && Files.exists(otherSocket) && canConnect(otherSocket); i++) {
+                Thread.sleep(25);
+            }
+            c.sendRequest(0, NbdProtocol.CMD_READ, 2, 0, 512, null);
+            assertThat(c.readSimpleReply(0)).isEqualTo(new RawNbdClient.SimpleReply(NbdProtocol.ESHUTDOWN, 2, new byte[0]));
+            assertThat(closing).isNotDone();
+            gated.gate.complete(null);
+            assertThat(c.readSimpleReply(0)).isEqualTo(new RawNbdClient.SimpleReply(0, 1, new byte[0]));
+            assertThat(c.closedByServer()).isTrue();
+            closing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            gated.gate.complete(null);
+            gatedServer.close();
+        }
+        assertThat(gated.writeData.refCnt()).isZero();
+    }
+
+    private static boolean canConnect(Path socketPath) {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(socketPath));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes complete only when the test opens the gate; it keeps the data to check its release. */
+    private static final class GatedExport implements NbdExport {
+        final CompletableFuture<Void> gate = new CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        volatile ByteBuf writeData;
+
+        @Override
+        public long sizeBytes() {
+            return SIZE;
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<ByteBuf> read(long offsetBytes, int lengthBytes, ByteBufAllocator alloc) {
+            return CompletableFuture.completedFuture(alloc.buffer(lengthBytes).writeZero(lengthBytes));
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long offsetBytes, ByteBuf data, boolean fua) {
+            writeData = data;
+            started.countDown();
+            return gate;
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> trim(long offsetBytes, long lengthBytes, boolean fua) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fua) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
     // ---- helpers ----
 
     private RawNbdClient transmission(String name, boolean structured) throws IOException {
