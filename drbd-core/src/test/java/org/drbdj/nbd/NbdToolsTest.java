@@ -85,6 +85,14 @@ class NbdToolsTest {
     }
 
     @Test
+    void optionalTcpListenerServesTheSameExports() throws Exception {
+        Prerequisites.requireCommands("nbdinfo");
+        java.net.InetSocketAddress bound = server.startTcp(new java.net.InetSocketAddress("127.0.0.1", 0));
+        String uri = "nbd://127.0.0.1:" + bound.getPort() + "/disk";
+        assertThat(run(List.of("nbdinfo", "--size", uri)).stdout().trim()).isEqualTo(Long.toString(SIZE));
+    }
+
+    @Test
     void aRefusedExportFailsWithTheReason() throws Exception {
         Prerequisites.requireCommands("nbdinfo");
         // libnbd prints the server's message only in its debug output; the failure itself is always shown.
