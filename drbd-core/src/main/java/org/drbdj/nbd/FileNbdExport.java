@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link NbdExport} on a plain file (or block device): positional {@link FileChannel} I/O on a
- * small pool of worker threads ({@code drbd-nbd-file-*}), {@code force(false)} (fdatasync) for FLUSH
- * and FUA, {@code fallocate} hole punching for TRIM and zeroing for WRITE_ZEROES. Writes go to the
+ * An {@link NbdExport} on a plain file (or block device): positional {@link FileChannel} I/O (by
+ * default on the caller's event loop, see {@link Settings#inlineDataIo()}), {@code force(false)}
+ * (fdatasync) for FLUSH and FUA on a small pool of worker threads ({@code drbd-nbd-file-*}),
+ * {@code fallocate} hole punching for TRIM and zeroing for WRITE_ZEROES. Writes go to the
  * page cache, so a FLUSH (device-wide fdatasync) makes every completed write stable, whichever
  * connection sent it: {@link #flushCoversAllConnections()} is true.
  *
