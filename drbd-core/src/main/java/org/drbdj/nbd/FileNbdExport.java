@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link NbdExport} on a plain file (or block device): positional {@link FileChannel} I/O on a
- * small pool of worker threads ({@code drbd-nbd-file-*}), {@code force(false)} (fdatasync) for FLUSH
- * and FUA, {@code fallocate} hole punching for TRIM and zeroing for WRITE_ZEROES. Writes go to the
+ * An {@link NbdExport} on a plain file (or block device): positional {@link FileChannel} I/O (by
+ * default on the caller's event loop, see {@link Settings#inlineDataIo()}), {@code force(false)}
+ * (fdatasync) for FLUSH and FUA on a small pool of worker threads ({@code drbd-nbd-file-*}),
+ * {@code fallocate} hole punching for TRIM and zeroing for WRITE_ZEROES. Writes go to the
  * page cache, so a FLUSH (device-wide fdatasync) makes every completed write stable, whichever
  * connection sent it: {@link #flushCoversAllConnections()} is true.
  *
@@ -62,11 +63,12 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
      * @param minimumBlockSizeBytes alignment clients must honour (1 for byte-granular files, 512 or
      *                              4096 to model a block device)
      * @param description           shown by {@code nbdinfo}
-     * @param inlineDataIo          run plain reads and writes (no FUA) on the calling thread, the
+     * @param inlineDataIo          run reads, writes, trims and zeroing on the calling thread, the
      *                              server's event loop, instead of a worker: saves two thread hops
-     *                              per request (page-cache I/O takes microseconds), at the price of
-     *                              stalling that loop when the page cache must go to disk. Flushes,
-     *                              FUA, trims and zeroing always run on workers.
+     *                              per request (page-cache I/O takes microseconds) and applies
+     *                              changes in arrival order, at the price of stalling that loop when
+     *                              the page cache must go to disk. fdatasync (FLUSH, FUA) always
+     *                              runs on a worker.
      */
     public record Settings(boolean readOnly, int ioThreads, int minimumBlockSizeBytes, String description,
             boolean inlineDataIo) {
@@ -202,7 +204,7 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> write(long offsetBytes, ByteBuf data, boolean fua) {
-        return run(inlineDataIo && !fua, () -> {
+        return mutate(fua, () -> {
             long position = offsetBytes;
             int count = data.nioBufferCount();
             ByteBuffer[] sources = count == 1 ? new ByteBuffer[] {data.nioBuffer()} : data.nioBuffers();
@@ -211,10 +213,6 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
                     position += channel.write(source, position);
                 }
             }
-            if (fua) {
-                channel.force(false);
-            }
-            return null;
         });
     }
 
@@ -228,22 +226,18 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> trim(long offsetBytes, long lengthBytes, boolean fua) {
-        return submit(() -> {
+        return mutate(fua, () -> {
             // TRIM is a hint: without hole punching the data simply stays.
             if (fallocate != null) {
                 fallocate.tryFallocate(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, offsetBytes,
                         lengthBytes);
             }
-            if (fua) {
-                channel.force(false);
-            }
-            return null;
         });
     }
 
     @Override
     public CompletableFuture<Void> writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fua) {
-        return submit(() -> {
+        return mutate(fua, () -> {
             boolean done = false;
             if (fallocate != null) {
                 done = noHole
@@ -255,11 +249,36 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
             if (!done) {
                 writeZeroBuffers(offsetBytes, lengthBytes);
             }
-            if (fua) {
-                channel.force(false);
-            }
+        });
+    }
+
+    private interface Mutation {
+        void apply() throws IOException;
+    }
+
+    /**
+     * Applies a change to the file, then (FUA) makes it stable. Inline mode applies it on the calling
+     * event loop, so changes land in the order the client sent them (fio's trimwrite relies on this)
+     * and only the fdatasync goes to a worker.
+     */
+    private CompletableFuture<Void> mutate(boolean fua, Mutation mutation) {
+        if (!inlineDataIo) {
+            return submit(() -> {
+                mutation.apply();
+                if (fua) {
+                    channel.force(false);
+                }
+                return null;
+            });
+        }
+        CompletableFuture<Void> applied = run(true, () -> {
+            mutation.apply();
             return null;
         });
+        if (!fua || applied.isCompletedExceptionally()) {
+            return applied;
+        }
+        return flush();
     }
 
     private void writeZeroBuffers(long offsetBytes, long lengthBytes) throws IOException {

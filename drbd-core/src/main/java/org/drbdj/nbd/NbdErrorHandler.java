@@ -19,11 +19,11 @@ final class NbdErrorHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException) {
             LOG.warn("NBD client {} sent a malformed frame, closing the connection: {}",
-                    ctx.channel().remoteAddress(), cause.getMessage());
+                    ctx.channel(), cause.getMessage());
         } else if (cause instanceof IOException) {
-            LOG.debug("NBD connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            LOG.debug("NBD connection {} failed: {}", ctx.channel(), cause.toString());
         } else {
-            LOG.error("NBD connection {} failed unexpectedly, closing it", ctx.channel().remoteAddress(), cause);
+            LOG.error("NBD connection {} failed unexpectedly, closing it", ctx.channel(), cause);
         }
         ctx.close();
     }

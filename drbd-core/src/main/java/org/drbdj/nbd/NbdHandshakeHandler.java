@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * answers options ({@code GO}, {@code INFO}, {@code LIST}, {@code ABORT}, {@code EXPORT_NAME},
  * {@code STRUCTURED_REPLY}; anything else gets {@code NBD_REP_ERR_UNSUP}), and on {@code GO} or
  * {@code EXPORT_NAME} replaces itself with an {@link NbdTransmissionHandler} for the chosen export.
- * A refused export ({@link NbdExport#refusal()}) is answered with {@code NBD_REP_ERR_POLICY} and the
+ * A refused export ({@link NbdExport#refusal()}) is answered on {@code GO} with {@code NBD_REP_ERR_POLICY} and the
  * reason. Stateful: one instance per channel.
  */
 final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -36,7 +36,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         long timeoutMs = server.options.handshakeTimeoutMs();
         handshakeTimeout = ctx.executor().schedule(() -> {
-            LOG.warn("NBD client {} did not finish the handshake within {} ms; closing", ctx.channel().remoteAddress(),
+            LOG.warn("NBD client {} did not finish the handshake within {} ms; closing", ctx.channel(),
                     timeoutMs);
             ctx.close();
         }, timeoutMs, TimeUnit.MILLISECONDS);
@@ -66,7 +66,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void onClientFlags(ChannelHandlerContext ctx, NbdClientFlags flags) {
         if (flags.unknownBits() != 0) {
             // The protocol requires a drop: the client expects behaviour we do not implement.
-            LOG.warn("NBD client {} sent unknown client flags 0x{}; closing", ctx.channel().remoteAddress(),
+            LOG.warn("NBD client {} sent unknown client flags 0x{}; closing", ctx.channel(),
                     Integer.toHexString(flags.flags()));
             ctx.close();
             return;
@@ -117,15 +117,16 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (refusal.isPresent()) {
             // EXPORT_NAME has no error reply: the only way to refuse is to hang up.
             LOG.warn("NBD client {} asked for export '{}' with EXPORT_NAME: refused ({}); closing",
-                    ctx.channel().remoteAddress(), name, refusal.get());
+                    ctx.channel(), name, refusal.get());
             ctx.close();
             return;
         }
         boolean noZeroes = clientFlags != null && clientFlags.noZeroes();
-        ctx.write(new NbdServerMessage.ExportNameAnswer(export.sizeBytes(), transmissionFlags(export, false),
-                noZeroes));
+        // Structured replies negotiated earlier apply whichever option ends the handshake.
+        ctx.write(new NbdServerMessage.ExportNameAnswer(export.sizeBytes(),
+                transmissionFlags(export, structuredReplies), noZeroes));
         ctx.flush();
-        enterTransmission(ctx, name, export, false);
+        enterTransmission(ctx, name, export, structuredReplies);
     }
 
     private void onInfoOrGo(ChannelHandlerContext ctx, NbdOptionRequest req) {
@@ -165,8 +166,9 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         Optional<String> refusal = export.refusal();
-        if (refusal.isPresent()) {
-            LOG.info("NBD client {} refused export '{}': {}", ctx.channel().remoteAddress(), name, refusal.get());
+        // INFO only describes the export (nbdinfo --list asks it of every export), so only GO refuses.
+        if (refusal.isPresent() && option == NbdProtocol.OPT_GO) {
+            LOG.info("NBD client {} refused export '{}': {}", ctx.channel(), name, refusal.get());
             reply(ctx, NbdServerMessage.OptionReply.error(option, NbdProtocol.REP_ERR_POLICY, refusal.get()));
             return;
         }
@@ -219,7 +221,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, "nbd-transmission",
                 new NbdTransmissionHandler(server, name, export, structured));
         LOG.debug("NBD client {} entered transmission on export '{}' (structured replies: {})",
-                ctx.channel().remoteAddress(), name, structured);
+                ctx.channel(), name, structured);
     }
 
     private void cancelTimeout() {

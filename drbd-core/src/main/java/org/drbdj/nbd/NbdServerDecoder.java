@@ -1,6 +1,7 @@
 package org.drbdj.nbd;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -18,15 +19,18 @@ import java.util.List;
  * a hard disconnect once the stream cannot be trusted, and it keeps a hostile length from becoming
  * an allocation).
  *
- * <p>WRITE data that is already complete in the receive buffer is handed on as a retained slice (no
- * copy). Data that arrives over several reads is gathered once into a buffer of exactly the request
- * length, so the receive buffer never grows by reallocation for large writes.
+ * <p>WRITE data is never copied: data already complete in the receive buffer is handed on as a
+ * retained slice, and data arriving over several reads becomes a composite of retained slices of
+ * those receive buffers.
  *
  * <p>Stateful: one instance per channel.
  */
 public final class NbdServerDecoder extends ByteToMessageDecoder {
 
     private enum Phase { CLIENT_FLAGS, OPTIONS, TRANSMISSION, WRITE_DATA, DISCARD }
+
+    /** Receive-buffer slices one WRITE may span before Netty consolidates them (a copy). */
+    private static final int MAX_WRITE_COMPONENTS = 4096;
 
     private final int maxOptionDataBytes;
     private final int maxPayloadBytes;
@@ -36,7 +40,8 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
     private int pendingFlags;
     private long pendingCookie;
     private long pendingOffsetBytes;
-    private ByteBuf pendingData;
+    private CompositeByteBuf pendingData;
+    private int pendingRemainingBytes;
 
     /**
      * @param maxOptionDataBytes longest option data accepted during the handshake
@@ -90,13 +95,13 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         long magic = in.getLong(base + OptionHeader.OFFSET_MAGIC);
         if (magic != NbdProtocol.IHAVEOPT) {
-            throw new CorruptedFrameException("bad option magic 0x" + Long.toHexString(magic)
+            throw corrupt(in, "bad option magic 0x" + Long.toHexString(magic)
                     + " (expected IHAVEOPT 0x" + Long.toHexString(NbdProtocol.IHAVEOPT) + ")");
         }
         int option = in.getInt(base + OptionHeader.OFFSET_OPTION);
         long dataLength = in.getUnsignedInt(base + OptionHeader.OFFSET_DATA_LENGTH);
         if (dataLength > maxOptionDataBytes) {
-            throw new TooLongFrameException("option " + NbdProtocol.optionName(option) + " carries " + dataLength
+            throw tooLong(in, "option " + NbdProtocol.optionName(option) + " carries " + dataLength
                     + " bytes of data, more than the limit of " + maxOptionDataBytes);
         }
         if (in.readableBytes() < OptionHeader.LENGTH + dataLength) {
@@ -115,7 +120,7 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         int magic = in.getInt(base + RequestHeader.OFFSET_MAGIC);
         if (magic != NbdProtocol.REQUEST_MAGIC) {
-            throw new CorruptedFrameException("bad request magic 0x" + Integer.toHexString(magic)
+            throw corrupt(in, "bad request magic 0x" + Integer.toHexString(magic)
                     + " (expected 0x" + Integer.toHexString(NbdProtocol.REQUEST_MAGIC) + ")");
         }
         int flags = in.getUnsignedShort(base + RequestHeader.OFFSET_COMMAND_FLAGS);
@@ -130,7 +135,7 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         }
         if (lengthBytes > maxPayloadBytes) {
             // The data follows on the stream; skipping up to 4 GiB to stay in sync is not worth it.
-            throw new TooLongFrameException("WRITE of " + lengthBytes + " bytes exceeds the maximum payload of "
+            throw tooLong(in, "WRITE of " + lengthBytes + " bytes exceeds the maximum payload of "
                     + maxPayloadBytes + " bytes");
         }
         int length = (int) lengthBytes;
@@ -143,15 +148,20 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         pendingFlags = flags;
         pendingCookie = cookie;
         pendingOffsetBytes = offsetBytes;
-        pendingData = ctx.alloc().directBuffer(length, length);
+        pendingRemainingBytes = length;
+        pendingData = ctx.alloc().compositeDirectBuffer(MAX_WRITE_COMPONENTS);
         phase = Phase.WRITE_DATA;
         gatherWriteData(in, out);
     }
 
     private void gatherWriteData(ByteBuf in, List<Object> out) {
-        int n = Math.min(in.readableBytes(), pendingData.writableBytes());
-        pendingData.writeBytes(in, n);
-        if (pendingData.isWritable()) {
+        int n = Math.min(in.readableBytes(), pendingRemainingBytes);
+        if (n > 0) {
+            // Slices of the receive buffers, not a copy: the export writes them out piece by piece.
+            pendingData.addComponent(true, in.readRetainedSlice(n));
+            pendingRemainingBytes -= n;
+        }
+        if (pendingRemainingBytes > 0) {
             return;
         }
         ByteBuf data = pendingData;
@@ -159,6 +169,19 @@ public final class NbdServerDecoder extends ByteToMessageDecoder {
         phase = Phase.TRANSMISSION;
         out.add(new NbdRequest(pendingFlags, NbdProtocol.CMD_WRITE, pendingCookie, pendingOffsetBytes,
                 data.readableBytes(), data));
+    }
+
+    /** The stream cannot be trusted any more: drop what is buffered so nothing is decoded twice. */
+    private CorruptedFrameException corrupt(ByteBuf in, String message) {
+        discardInput();
+        in.skipBytes(in.readableBytes());
+        return new CorruptedFrameException(message);
+    }
+
+    private TooLongFrameException tooLong(ByteBuf in, String message) {
+        discardInput();
+        in.skipBytes(in.readableBytes());
+        return new TooLongFrameException(message);
     }
 
     private void releasePending() {

@@ -67,7 +67,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         }
         if (req.type() == NbdProtocol.CMD_DISC) {
             req.release();
-            LOG.debug("NBD client {} disconnects from export '{}'", ctx.channel().remoteAddress(), exportName);
+            LOG.debug("NBD client {} disconnects from export '{}'", ctx.channel(), exportName);
             ctx.pipeline().get(NbdServerDecoder.class).discardInput();
             closeWhenIdle();
             return;
