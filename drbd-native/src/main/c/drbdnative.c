@@ -12,7 +12,7 @@
 JNIEXPORT jint JNICALL Java_org_drbdj_nativeio_NativeShimJni_abiVersion(JNIEnv *env, jclass cls)
 {
     (void)env; (void)cls;
-    return 1;
+    return 2;
 }
 
 /* A real syscall round trip, so the build proves the library loads and can reach the kernel. */

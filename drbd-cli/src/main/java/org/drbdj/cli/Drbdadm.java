@@ -2,6 +2,7 @@ package org.drbdj.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +16,41 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "drbdadm", mixinStandardHelpOptions = true, versionProvider = Drbdadm.Version.class,
         description = "Administration tool for drbdj (userspace DRBD), compatible with DRBD's drbdadm.",
+        footer = {"", "Resources are named as RES, RES/VOLUME or 'all'. drbd-utils' form",
+            "'drbdadm -- --overwrite-data-of-peer primary RES' is accepted.",
+            "Exit codes: 0 ok; 1 usage error; 2 configuration syntax error; 10 invalid configuration",
+            "or failed request; 11 refused state change; 20 drbdd not reachable or command not executable."},
         subcommands = {
             DumpCommand.class,
+            DaemonCommands.Up.class,
+            DaemonCommands.Down.class,
+            DaemonCommands.Attach.class,
+            DaemonCommands.Detach.class,
+            DaemonCommands.Connect.class,
+            DaemonCommands.Disconnect.class,
+            DaemonCommands.Primary.class,
+            DaemonCommands.Secondary.class,
+            DaemonCommands.Role.class,
+            DaemonCommands.CState.class,
+            DaemonCommands.DState.class,
+            DaemonCommands.Status.class,
+            DaemonCommands.Adjust.class,
+            DaemonCommands.Verify.class,
+            DaemonCommands.PauseSync.class,
+            DaemonCommands.ResumeSync.class,
+            DaemonCommands.Invalidate.class,
+            DaemonCommands.InvalidateRemote.class,
+            DaemonCommands.Outdate.class,
+            DaemonCommands.WaitConnect.class,
+            DaemonCommands.Events2.class,
+            ProcCommand.class,
+            CreateMdCommand.class,
+            DumpMdCommand.class,
+            RestoreMdCommand.class,
+            GetGiCommand.class,
+            ShowGiCommand.class,
+            WipeMdCommand.class,
+            ApplyAlCommand.class,
         })
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */
@@ -31,6 +65,10 @@ public final class Drbdadm implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = {"-d", "--dry-run"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the requests drbdadm would send to drbdd instead of sending them.")
+    boolean dryRun;
+
     /** {@code -c/--config-file} and {@code --node-name} given before the command. */
     @CommandLine.Mixin
     ConfigOptions configOptions;
@@ -42,6 +80,7 @@ public final class Drbdadm implements Runnable {
     /** Runs drbdadm with the given arguments and streams; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Drbdadm());
+        args = PassThroughOptions.reorder(args, cl.getSubcommands().keySet());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(Drbdadm::usageError);

@@ -14,9 +14,12 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOSPC = 28;
+    public static final int ENOTTY = 25;
     public static final int EROFS = 30;
+    public static final int ENAMETOOLONG = 36;
     public static final int EOPNOTSUPP = 95;
     public static final int ETIMEDOUT = 110;
+    public static final int ECONNREFUSED = 111;
     public static final int EMEDIUMTYPE = 124;
 
     private Errno() {
@@ -37,9 +40,12 @@ public final class Errno {
             case ENODEV: return "ENODEV";
             case EINVAL: return "EINVAL";
             case ENOSPC: return "ENOSPC";
+            case ENOTTY: return "ENOTTY";
             case EROFS: return "EROFS";
+            case ENAMETOOLONG: return "ENAMETOOLONG";
             case EOPNOTSUPP: return "EOPNOTSUPP";
             case ETIMEDOUT: return "ETIMEDOUT";
+            case ECONNREFUSED: return "ECONNREFUSED";
             case EMEDIUMTYPE: return "EMEDIUMTYPE";
             default: return "errno " + errno;
         }

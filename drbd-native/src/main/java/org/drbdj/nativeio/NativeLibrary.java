@@ -17,7 +17,7 @@ public final class NativeLibrary {
     /** System property naming an explicit library file to load instead of the packed one. */
     public static final String PATH_PROPERTY = "drbdj.native.path";
     static final String LIBRARY_FILE = "libdrbdnative.so";
-    static final int EXPECTED_ABI = 1;
+    static final int EXPECTED_ABI = 2;
 
     private static final String REASON = load();
 

@@ -20,4 +20,22 @@ final class NativeShimJni {
 
     /** {@code close(fd)}; 0 or -errno. */
     static native int closeFd(int fd);
+
+    /** {@code open(path, O_RDWR|O_CLOEXEC)}: a descriptor or -errno. */
+    static native int openDevice(String path);
+
+    /** A connected {@code AF_UNIX} stream socket to {@code path}: a descriptor or -errno. */
+    static native int unixConnect(String path);
+
+    /** A bound {@code NETLINK_GENERIC} socket: a descriptor or -errno. */
+    static native int netlinkOpen();
+
+    /** One {@code read()} into {@code buf[off..off+len)} after waiting up to {@code timeoutMs}; bytes read, 0 at EOF, or -errno. */
+    static native int readFd(int fd, byte[] buf, int off, int len, int timeoutMs);
+
+    /** One {@code send()/write()} of {@code buf[off..off+len)} after waiting up to {@code timeoutMs}; bytes written or -errno. */
+    static native int writeFd(int fd, byte[] buf, int off, int len, int timeoutMs);
+
+    /** {@code ioctl(fd, NBD_x, arg)} where {@code request} is the NBD ioctl number (0..10, whitelisted); result or -errno. */
+    static native int nbdIoctl(int fd, int request, long arg);
 }

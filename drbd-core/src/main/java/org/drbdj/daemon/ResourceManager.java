@@ -1,0 +1,615 @@
+package org.drbdj.daemon;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.drbdj.control.ControlPaths;
+import org.drbdj.control.ControlRequest;
+import org.drbdj.control.ControlResponse;
+import org.drbdj.control.ControlServer;
+import org.drbdj.control.RequestHandler;
+import org.drbdj.device.DeviceAttacher;
+import org.drbdj.device.DeviceAttacherFactory;
+import org.drbdj.device.DeviceNodes;
+import org.drbdj.device.DeviceStrategy;
+import org.drbdj.device.NbdFuseLoopAttacher;
+import org.drbdj.meta.MdFlags;
+import org.drbdj.meta.MetaDataException;
+import org.drbdj.meta.MetaDiskLocation;
+import org.drbdj.meta.al.AlLayout;
+import org.drbdj.meta.al.AlRecovery;
+import org.drbdj.meta.al.ApplyAl;
+import org.drbdj.nbd.NbdExportRegistry;
+import org.drbdj.nbd.NbdServer;
+import org.drbdj.nbd.NbdServerOptions;
+import org.drbdj.state.ConnectionState;
+import org.drbdj.state.DeviceState;
+import org.drbdj.state.DiskState;
+import org.drbdj.state.PeerState;
+import org.drbdj.state.ResourcePolicy;
+import org.drbdj.state.ResourceState;
+import org.drbdj.state.Role;
+import org.drbdj.state.StateChange;
+import org.drbdj.state.StateChangeResult;
+import org.drbdj.state.WireProtocol;
+import org.drbdj.status.ProcDrbdRenderer;
+import org.drbdj.status.Events2Options;
+import org.drbdj.status.Events2Renderer;
+import org.drbdj.status.ProcVersion;
+import org.drbdj.status.StatusFiles;
+import org.drbdj.status.Rendered;
+import org.drbdj.status.SimpleQueries;
+import org.drbdj.status.StatusOptions;
+import org.drbdj.status.StatusRenderer;
+import org.drbdj.storage.BackingDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's resources and the handling of control requests, the part of DRBD's kernel module
+ * that drbdsetup talks to over netlink. Requests run one at a time on the admin thread (DRBD's
+ * per-resource state mutex, made daemon-wide for simplicity); I/O never runs there.
+ */
+final class ResourceManager implements RequestHandler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
+    /** The peer's node id until replication negotiates real ones (DRBD 8.4 has one peer). */
+    private static final int PEER_NODE_ID = 1;
+
+    private final DaemonOptions options;
+    private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final ExecutorService admin = Executors.newSingleThreadExecutor(
+            new io.netty.util.concurrent.DefaultThreadFactory("drbd-admin", true));
+    private final NbdExportRegistry exports = new NbdExportRegistry();
+    private final NbdServer nbd = new NbdServer(exports, NbdServerOptions.defaults());
+    private final ProcVersion procVersion = ProcVersion.drbdj("0000000000000000000000000000000000000000",
+            "0.1.0", "drbdj", "");
+    private DeviceAttacher attacher;
+
+    ResourceManager(DaemonOptions options) {
+        this.options = options;
+    }
+
+    Path nbdSocket() {
+        return options.runDir().resolve("nbd.sock");
+    }
+
+    void start() throws IOException {
+        nbd.start(nbdSocket());
+        DeviceNodes nodes = new DeviceNodes(options.devDir(), Path.of("/dev"), Path.of("/sys"), 30_000);
+        DeviceStrategy requested = DeviceStrategy.parse(options.deviceStrategy());
+        DeviceAttacherFactory.Selection sel = DeviceAttacherFactory.select(requested,
+                DeviceAttacherFactory.Probe.system(Path.of("/dev"), NbdFuseLoopAttacher.Settings.defaults(options.runDir(), nodes)));
+        LOG.info("/dev/drbdN strategy: {} ({})", sel.strategy().optionValue(), sel.reason());
+        attacher = DeviceAttacherFactory.create(sel, nodes, options.runDir());
+        writeProcFile();
+    }
+
+    @Override
+    public boolean isReadOnly(ControlRequest request) {
+        return ControlServer.READ_ONLY_COMMANDS.contains(request.command());
+    }
+
+    @Override
+    public void handle(ControlRequest request, Caller caller, Consumer<ControlResponse> reply) {
+        if (request.command().equals("events2")) {
+            admin.execute(() -> events2(request, reply));
+            return;
+        }
+        admin.execute(() -> {
+            ControlResponse response;
+            try {
+                response = dispatch(request);
+            } catch (Failure f) {
+                response = ControlResponse.failure(f.exitCode, f.getMessage());
+            } catch (MetaDataException e) {
+                response = ControlResponse.failure(10, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("request {} failed", request.toDryRunLine(), e);
+                response = ControlResponse.failure(10, request.command() + ": Failure: " + e.getMessage());
+            }
+            stateChanged();
+            try {
+                reply.accept(response);
+            } catch (IllegalStateException gone) {
+                LOG.debug("{}: {}", request.command(), gone.getMessage());
+            }
+        });
+    }
+
+    /** An events2 client: its renderer and where its lines go until it disconnects. */
+    private record Subscriber(Events2Renderer renderer, Consumer<ControlResponse> sink, boolean timestamps) {
+    }
+
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final Map<String, ResourceState> published = new LinkedHashMap<>();
+
+    /**
+     * After every request (and every failure the disks report): rewrite the status file and send
+     * each events2 subscriber the change lines between what it last saw and the current state.
+     */
+    private void stateChanged() {
+        writeProcFile();
+        Map<String, ResourceState> now = new LinkedHashMap<>();
+        resources.forEach((name, r) -> now.put(name, r.state.current()));
+        List<ResourceState[]> changes = new ArrayList<>();
+        for (Map.Entry<String, ResourceState> e : published.entrySet()) {
+            if (!now.containsKey(e.getKey())) {
+                changes.add(new ResourceState[] {e.getValue(), null});
+            }
+        }
+        for (Map.Entry<String, ResourceState> e : now.entrySet()) {
+            ResourceState before = published.get(e.getKey());
+            if (!e.getValue().equals(before)) {
+                changes.add(new ResourceState[] {before, e.getValue()});
+            }
+        }
+        published.clear();
+        published.putAll(now);
+        if (changes.isEmpty() || subscribers.isEmpty()) {
+            return;
+        }
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.now();
+        subscribers.removeIf(sub -> {
+            List<String> lines = new ArrayList<>();
+            for (ResourceState[] c : changes) {
+                lines.addAll(sub.renderer().diff(c[0], c[1], sub.timestamps() ? at : null));
+            }
+            if (lines.isEmpty()) {
+                return false;
+            }
+            try {
+                sub.sink().accept(new ControlResponse(0, lines, List.of(), false));
+                return false;
+            } catch (RuntimeException gone) {
+                return true; // the client went away
+            }
+        });
+    }
+
+    /** {@code events2}: the current state as exists lines, then (unless --now) every change. */
+    private void events2(ControlRequest r, Consumer<ControlResponse> reply) {
+        Map<String, String> o = r.options();
+        boolean timestamps = o.containsKey("timestamps");
+        Events2Renderer renderer = new Events2Renderer(new Events2Options(o.containsKey("statistics"), false, false,
+                timestamps));
+        List<ResourceState> states = resources.values().stream().map(x -> x.state.current()).toList();
+        List<String> lines = renderer.exists(states, timestamps ? java.time.ZonedDateTime.now() : null);
+        if (o.containsKey("now")) {
+            reply.accept(ControlResponse.ok(lines));
+            return;
+        }
+        reply.accept(new ControlResponse(0, lines, List.of(), false));
+        subscribers.add(new Subscriber(renderer, reply, timestamps));
+    }
+
+    /** A request refused with drbdsetup's exit code and message. */
+    private static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    private ControlResponse dispatch(ControlRequest r) throws Failure, IOException {
+        List<String> a = r.args();
+        switch (r.command()) {
+            case "new-resource": return newResource(arg(a, 0), r);
+            case "new-minor": return newMinor(resource(arg(a, 0)), Integer.parseInt(arg(a, 1)), Integer.parseInt(arg(a, 2)), r);
+            case "attach": return attach(Integer.parseInt(arg(a, 0)), arg(a, 1), arg(a, 2), arg(a, 3), r);
+            case "connect": return connect(resource(arg(a, 0)), arg(a, 1), arg(a, 2), r);
+            case "disconnect": return disconnect(resourceOf(arg(a, 0)));
+            case "detach": return detach(arg(a, 0), r.options().containsKey("force"));
+            case "primary": return primary(resourceOf(arg(a, 0)), r.options().containsKey("overwrite-data-of-peer"));
+            case "secondary": return secondary(resourceOf(arg(a, 0)));
+            case "down": return down(arg(a, 0));
+            case "role": return perVolume(arg(a, 0), SimpleQueries::role84);
+            case "cstate": return perVolume(arg(a, 0), SimpleQueries::cstate84);
+            case "dstate": return perVolume(arg(a, 0), SimpleQueries::dstate84);
+            case "status": return status(a, r.options());
+            default:
+                throw new Failure(20, "drbdd: '" + r.command() + "' is not supported by this drbdd yet");
+        }
+    }
+
+    private static String arg(List<String> args, int i) throws Failure {
+        if (i >= args.size()) {
+            throw new Failure(10, "drbdd: request lacks argument " + (i + 1));
+        }
+        return args.get(i);
+    }
+
+    private Resource resource(String name) throws Failure {
+        Resource r = resources.get(name);
+        if (r == null) {
+            throw new Failure(10, name + ": No such resource");
+        }
+        return r;
+    }
+
+    /** {@code RES} or {@code RES/VOL}: the resource part. */
+    private Resource resourceOf(String target) throws Failure {
+        int slash = target.indexOf('/');
+        return resource(slash < 0 ? target : target.substring(0, slash));
+    }
+
+    // ---------------------------------------------------------------- configuration requests
+
+    private ControlResponse newResource(String name, ControlRequest r) throws Failure {
+        if (resources.containsKey(name)) {
+            if (r.options().containsKey("_adjust")) {
+                return ControlResponse.ok(List.of());
+            }
+            throw new Failure(10, name + ": Failure: (161) Resource already exists; use 'drbdadm adjust " + name + "'");
+        }
+        Map<String, String> opts = new LinkedHashMap<>(r.options());
+        opts.remove("_adjust");
+        Resource res = new Resource(name, opts, ResourcePolicy.DEFAULT);
+        res.state.addListener((before, after, change, nowNs) -> LOG.info("{}: {} -> {}", name, summary(before), summary(after)));
+        resources.put(name, res);
+        LOG.info("{}: created", name);
+        return ControlResponse.ok(List.of());
+    }
+
+    private ControlResponse newMinor(Resource res, int minor, int vnr, ControlRequest r) throws Failure {
+        for (Resource other : resources.values()) {
+            Optional<Resource.Minor> m = other.byMinor(minor);
+            if (m.isPresent()) {
+                if (other == res && m.get().vnr == vnr && r.options().containsKey("_adjust")) {
+                    return ControlResponse.ok(List.of());
+                }
+                throw new Failure(10, "minor " + minor + ": Failure: (161) Minor or volume exists already (in "
+                        + other.name + ")");
+            }
+        }
+        res.minorsByVnr.put(vnr, new Resource.Minor(vnr, minor));
+        res.state.updateFacts(s -> s.withDevice(DeviceState.created(vnr, minor)));
+        return ControlResponse.ok(List.of());
+    }
+
+    private Resource.Minor minorOrFail(int minor) throws Failure {
+        for (Resource res : resources.values()) {
+            Optional<Resource.Minor> m = res.byMinor(minor);
+            if (m.isPresent()) {
+                return m.get();
+            }
+        }
+        throw new Failure(10, minor + ": No such minor");
+    }
+
+    private Resource owner(int minor) {
+        return resources.values().stream().filter(r -> r.byMinor(minor).isPresent()).findFirst().orElseThrow();
+    }
+
+    private ControlResponse attach(int minorNr, String lower, String metaDev, String metaIdx, ControlRequest r)
+            throws Failure, IOException {
+        Resource.Minor m = minorOrFail(minorNr);
+        Resource res = owner(minorNr);
+        if (m.volume != null) {
+            if (r.options().containsKey("_adjust")) {
+                return ControlResponse.ok(List.of());
+            }
+            throw new Failure(10, minorNr + ": Failure: (124) Device is attached to a disk (use detach first)");
+        }
+        MetaDiskLocation location = switch (metaIdx) {
+            case "internal" -> MetaDiskLocation.internal();
+            case "flexible" -> MetaDiskLocation.flexExternal();
+            default -> MetaDiskLocation.indexed(Integer.parseInt(metaIdx));
+        };
+        res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.ATTACHING)));
+        VolumeMetaData meta = null;
+        BackingDevice device = null;
+        try {
+            meta = VolumeMetaData.open(Path.of(metaDev), location, res.name);
+            device = BackingDevice.open(Path.of(lower));
+            long alNext;
+            try (BackingDevice metaIo = BackingDevice.open(Path.of(metaDev))) {
+                AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
+                if (!meta.isAlClean()) {
+                    // The last run did not detach cleanly: every extent the AL says was hot is marked
+                    // out of sync, so the next resync covers whatever a crash may have torn.
+                    long bits = (meta.usableBytes(device.sizeBytes()) + 4095) / 4096;
+                    ApplyAl.Outcome o = ApplyAl.apply(metaIo, layout, meta.bmOffsetBytes(), bits, meta.maxPeers());
+                    LOG.warn("{}/{}: meta-data was unclean; applied the activity log: {} blocks marked out of sync{}",
+                            res.name, m.vnr, o.bitsNewlySet(), o.fullSync() ? " (AL unreadable: full sync)" : "");
+                }
+                alNext = AlRecovery.read(metaIo, layout).nextTrNumber();
+            }
+            meta.updateFlags(0, MdFlags.AL_CLEAN);
+            int alExtents = Integer.parseInt(r.options().getOrDefault("al-extents", "1237"));
+            Volume.OnIoError policy = switch (r.options().getOrDefault("on-io-error", "detach")) {
+                case "pass_on" -> Volume.OnIoError.PASS_ON;
+                case "call-local-io-error" -> Volume.OnIoError.CALL_LOCAL_IO_ERROR;
+                default -> Volume.OnIoError.DETACH;
+            };
+            Volume v = new Volume(res.name, m.vnr, minorNr, device, meta, alExtents, alNext, policy,
+                    () -> res.state.current().role(), e -> admin.execute(() -> onDiskFailure(res, m, e)));
+            m.volume = v;
+            m.diskOptions = r.options();
+            meta.setEffectiveSizeSectors(v.sizeBytes() / 512);
+            DiskState disk = initialDiskState(meta);
+            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withBackingDevice(lower, v.sizeBytes() / 512)
+                    .withDisk(disk)));
+            exports.register(v.exportName(), v.publicExport());
+            exports.register(v.exportName() + "-device", v.deviceExport());
+            m.device = attacher.attach(minorNr, nbdSocket(), v.exportName() + "-device", v.sizeBytes());
+            m.device.setReadOnly(res.state.current().role() != Role.PRIMARY);
+            LOG.info("{}/{}: attached {} ({} bytes usable, meta-data {} {}), disk {}", res.name, m.vnr, lower,
+                    v.sizeBytes(), meta.version(), metaIdx, disk.drbdName());
+            return ControlResponse.ok(List.of());
+        } catch (IOException | RuntimeException e) {
+            if (m.volume != null) {
+                closeVolume(res, m);
+            } else {
+                if (meta != null) {
+                    meta.close();
+                }
+                if (device != null) {
+                    device.close();
+                }
+            }
+            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.DISKLESS)));
+            if (e instanceof MetaDataException mde) {
+                throw new Failure(10, minorNr + ": Failure: " + mde.getMessage());
+            }
+            throw new Failure(10, minorNr + ": Failure: (118) IO error(s) occurred during initial access to meta-data: "
+                    + e.getMessage());
+        }
+    }
+
+    /** DRBD 8.4's rule at attach (drbd_adm_attach): consistent data that was UpToDate stays UpToDate. */
+    private static DiskState initialDiskState(VolumeMetaData meta) {
+        if (!meta.has(MdFlags.CONSISTENT)) {
+            return DiskState.INCONSISTENT;
+        }
+        // With fencing dont-care (the default), Consistent data that was UpToDate is UpToDate.
+        return meta.has(MdFlags.WAS_UP_TO_DATE) ? DiskState.UP_TO_DATE : DiskState.OUTDATED;
+    }
+
+    private void onDiskFailure(Resource res, Resource.Minor m, IOException cause) {
+        if (m.volume == null) {
+            return;
+        }
+        String policy = m.diskOptions.getOrDefault("on-io-error", "detach");
+        LOG.error("{}/{}: local I/O error ({}); on-io-error {}", res.name, m.vnr, cause.getMessage(), policy);
+        res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.FAILED)));
+        stateChanged();
+        HandlerRunner.run(res, m, "local-io-error", options);
+        if ("detach".equals(policy)) {
+            closeVolume(res, m);
+            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.DISKLESS)));
+        }
+        stateChanged();
+    }
+
+    private ControlResponse connect(Resource res, String local, String peer, ControlRequest r) {
+        if (res.net.isPresent() && r.options().containsKey("_adjust")) {
+            return ControlResponse.ok(List.of());
+        }
+        Map<String, String> net = new LinkedHashMap<>(r.options());
+        net.put("_local", local);
+        net.put("_peer", peer);
+        res.net = Optional.of(net);
+        WireProtocol protocol = WireProtocol.valueOf(net.getOrDefault("protocol", "C"));
+        List<Integer> vols = new ArrayList<>(res.minorsByVnr.keySet());
+        res.state.updateFacts(s -> s.withPeer(PeerState.created(PEER_NODE_ID, net.getOrDefault("_name", peer),
+                protocol, vols, List.of()).withConnection(ConnectionState.CONNECTING)));
+        // The DRBD 8.4 wire protocol is the next milestone: until then the resource waits for its peer.
+        LOG.info("{}: waiting for peer {} on {} (replication over DRBD's wire protocol is not implemented yet)",
+                res.name, peer, local);
+        return ControlResponse.ok(List.of());
+    }
+
+    private ControlResponse disconnect(Resource res) {
+        res.net = Optional.empty();
+        res.state.updateFacts(s -> s.peers().isEmpty() ? s : s.withoutPeer(PEER_NODE_ID));
+        return ControlResponse.ok(List.of());
+    }
+
+    private ControlResponse detach(String target, boolean force) throws Failure {
+        Resource res = resourceOf(target);
+        int slash = target.indexOf('/');
+        for (Resource.Minor m : new ArrayList<>(res.minorsByVnr.values())) {
+            if (slash >= 0 && m.vnr != Integer.parseInt(target.substring(slash + 1))) {
+                continue;
+            }
+            if (m.volume == null) {
+                continue;
+            }
+            ResourceState s = res.state.current();
+            if (s.role() == Role.PRIMARY && !force) {
+                throw new Failure(17, res.name + ": State change failed: (-2) Need access to UpToDate data\n"
+                        + "additional info from drbdd: detaching the only disk of a Primary; demote first, or use --force");
+            }
+            closeVolume(res, m);
+            res.state.updateFacts(x -> x.withDevice(x.device(m.vnr).withDisk(DiskState.DISKLESS)));
+        }
+        return ControlResponse.ok(List.of());
+    }
+
+    private void closeVolume(Resource res, Resource.Minor m) {
+        if (m.device != null) {
+            try {
+                m.device.close();
+            } catch (IOException e) {
+                LOG.warn("{}/{}: removing /dev/drbd{}: {}", res.name, m.vnr, m.minor, e.getMessage());
+            }
+            m.device = null;
+        }
+        if (m.volume != null) {
+            exports.unregister(m.volume.exportName());
+            exports.unregister(m.volume.exportName() + "-device");
+            m.volume.close();
+            m.volume = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- role changes
+
+    private ControlResponse primary(Resource res, boolean force) throws Failure, IOException {
+        ResourceState before = res.state.current();
+        StateChangeResult result = res.state.request(StateChange.promote(force));
+        refuseIfFailed(res, result);
+        if (before.role() != Role.PRIMARY) {
+            for (Resource.Minor m : res.minorsByVnr.values()) {
+                if (m.volume == null) {
+                    continue;
+                }
+                VolumeMetaData meta = m.volume.meta();
+                if (res.state.current().device(m.vnr).disk() == DiskState.UP_TO_DATE) {
+                    meta.updateFlags(MdFlags.CONSISTENT | MdFlags.WAS_UP_TO_DATE, 0);
+                }
+                meta.updateFlags(MdFlags.PRIMARY_IND, 0);
+                // Promoted without a connected peer: a new data generation starts (DRBD 8.4 rule).
+                meta.newCurrentUuid(true);
+                if (m.device != null) {
+                    m.device.setReadOnly(false);
+                }
+            }
+        }
+        return ControlResponse.ok(List.of());
+    }
+
+    private ControlResponse secondary(Resource res) throws Failure, IOException {
+        for (Resource.Minor m : res.minorsByVnr.values()) {
+            boolean open = m.device != null && m.device.isInUse();
+            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withOpen(open, open)));
+        }
+        StateChangeResult result = res.state.request(StateChange.demote(false));
+        refuseIfFailed(res, result);
+        for (Resource.Minor m : res.minorsByVnr.values()) {
+            if (m.volume != null) {
+                m.volume.device().flush();
+                m.volume.meta().updateFlags(0, MdFlags.PRIMARY_IND);
+            }
+            if (m.device != null) {
+                m.device.setReadOnly(true);
+            }
+        }
+        return ControlResponse.ok(List.of());
+    }
+
+    private static void refuseIfFailed(Resource res, StateChangeResult result) throws Failure {
+        if (result.outcome() == StateChangeResult.Outcome.REFUSED) {
+            String detail = result.detail() == null || result.detail().isEmpty() ? ""
+                    : "\nadditional info from drbdd: " + result.detail();
+            throw new Failure(result.error().drbdsetupExitCode(), res.name + ": " + result.error().drbdsetupText() + detail);
+        }
+    }
+
+    private ControlResponse down(String name) throws Failure, IOException {
+        Resource res = resources.get(name);
+        if (res == null) {
+            return ControlResponse.ok(List.of()); // drbdadm down of a resource that is not up is a no-op
+        }
+        for (Resource.Minor m : res.minorsByVnr.values()) {
+            if (m.device != null && m.device.isInUse()) {
+                throw new Failure(11, name + ": State change failed: (-12) Device is held open by someone\n"
+                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or in use; unmount it first");
+            }
+        }
+        if (res.state.current().role() == Role.PRIMARY) {
+            secondary(res);
+        }
+        disconnect(res);
+        for (Resource.Minor m : res.minorsByVnr.values()) {
+            closeVolume(res, m);
+        }
+        resources.remove(name);
+        LOG.info("{}: down", name);
+        return ControlResponse.ok(List.of());
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** drbdadm's 8.4 queries print one line per volume of the resource (or of RES/VOL). */
+    private ControlResponse perVolume(String target, java.util.function.BiFunction<ResourceState, Integer, String> query)
+            throws Failure {
+        Resource res = resourceOf(target);
+        ResourceState s = res.state.current();
+        int slash = target.indexOf('/');
+        List<String> lines = new ArrayList<>();
+        for (DeviceState d : s.devices()) {
+            if (slash < 0 || d.volume() == Integer.parseInt(target.substring(slash + 1))) {
+                lines.add(query.apply(s, d.volume()));
+            }
+        }
+        return ControlResponse.ok(lines);
+    }
+
+    private ControlResponse status(List<String> targets, Map<String, String> opts) throws Failure {
+        List<ResourceState> states = resources.values().stream().map(x -> x.state.current()).toList();
+        StatusOptions so = new StatusOptions(opts.containsKey("verbose") ? 1 : 0, opts.containsKey("statistics"),
+                opts.containsKey("json"), false, 80, true);
+        List<String> out = new ArrayList<>();
+        List<String> names = targets.isEmpty() || targets.contains("all") ? List.of("all") : targets;
+        for (String name : names) {
+            Rendered rendered = StatusRenderer.render(states, name, so);
+            if (rendered.exitCode() != 0) {
+                throw new Failure(rendered.exitCode(), rendered.err().strip());
+            }
+            out.addAll(rendered.out().lines().toList());
+        }
+        return ControlResponse.ok(out);
+    }
+
+    private static String summary(ResourceState s) {
+        StringBuilder sb = new StringBuilder(s.role().drbdName());
+        for (DeviceState d : s.devices()) {
+            sb.append(" vol").append(d.volume()).append(':').append(d.disk().drbdName());
+        }
+        s.devices().stream().findFirst().ifPresent(d -> sb.append(" cs:").append(SimpleQueries.cstate84(s, d.volume())));
+        return sb.toString();
+    }
+
+    /** Rewrites the /proc/drbd-style file atomically, so readers never see half of it. */
+    private void writeProcFile() {
+        List<ResourceState> states = resources.values().stream().map(r -> r.state.current()).toList();
+        Path file = ControlPaths.procFile(options.runDir());
+        try {
+            StatusFiles.publish(file, ProcDrbdRenderer.render(procVersion, states));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not write {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Demotes, flushes and detaches every resource, then stops the NBD server. */
+    @Override
+    public void close() {
+        Future<?> f = admin.submit(() -> {
+            for (String name : new ArrayList<>(resources.keySet())) {
+                try {
+                    Resource res = resources.get(name);
+                    if (res.state.current().role() == Role.PRIMARY) {
+                        res.state.request(StateChange.demote(true));
+                    }
+                    for (Resource.Minor m : res.minorsByVnr.values()) {
+                        closeVolume(res, m);
+                    }
+                    resources.remove(name);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: shutdown failed: {}", name, e.getMessage());
+                }
+            }
+            writeProcFile();
+        });
+        try {
+            f.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("shutdown of resources did not finish: {}", e.toString());
+        }
+        admin.shutdownNow();
+        nbd.close();
+    }
+}

@@ -1,0 +1,306 @@
+package org.drbdj.daemon;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.drbdj.meta.MdFlags;
+import org.drbdj.meta.al.ActivityLog;
+import org.drbdj.meta.al.AlLayout;
+import org.drbdj.nbd.NbdBackendException;
+import org.drbdj.nbd.NbdExport;
+import org.drbdj.nbd.NbdProtocol;
+import org.drbdj.state.Role;
+import org.drbdj.storage.BackingDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One volume (minor) of a resource while it has a disk: the backing device, its meta-data and the
+ * activity log, and the NBD export in front of them. This is the local half of DRBD's write path:
+ * every write first makes its 4 MiB extents hot in the activity log (committing a transaction when
+ * an extent was cold), then goes to the backing device; replication will add the peer here.
+ *
+ * <p>Two views are exported: the public one ({@link #publicExport()}) refuses clients while the
+ * resource is not Primary, as DRBD refuses to open a Secondary's device; the device view
+ * ({@link #deviceExport()}), which backs {@code /dev/drbdN}, stays connected and fails every
+ * request with EPERM while Secondary, so {@code mount} fails there too.
+ */
+final class Volume implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Volume.class);
+
+    /** What to do when the backing device fails a request ({@code disk { on-io-error }}). */
+    enum OnIoError { DETACH, PASS_ON, CALL_LOCAL_IO_ERROR }
+
+    private final String resource;
+    private final int vnr;
+    private final int minor;
+    private final BackingDevice device;
+    private final VolumeMetaData meta;
+    private final ActivityLog al;
+    private final long sizeBytes;
+    private final OnIoError onIoError;
+    private final ExecutorService io;
+    private final java.util.function.Supplier<Role> role;
+    private final Consumer<IOException> diskFailure;
+    private volatile boolean failed;
+
+    Volume(String resource, int vnr, int minor, BackingDevice device, VolumeMetaData meta, int alExtents,
+           long alNextTrNumber, OnIoError onIoError, java.util.function.Supplier<Role> role,
+           Consumer<IOException> diskFailure) {
+        this.resource = resource;
+        this.vnr = vnr;
+        this.minor = minor;
+        this.device = device;
+        this.meta = meta;
+        this.sizeBytes = meta.usableBytes(device.sizeBytes());
+        AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
+        this.al = new ActivityLog(device, layout, Math.min(alExtents, layout.maxAlExtents()), alNextTrNumber,
+                extents -> device.flush());
+        this.onIoError = onIoError;
+        this.role = role;
+        this.diskFailure = diskFailure;
+        this.io = Executors.newFixedThreadPool(2, new io.netty.util.concurrent.DefaultThreadFactory(
+                "drbd-" + resource + "-io" + vnr, true));
+    }
+
+    int vnr() {
+        return vnr;
+    }
+
+    int minor() {
+        return minor;
+    }
+
+    long sizeBytes() {
+        return sizeBytes;
+    }
+
+    VolumeMetaData meta() {
+        return meta;
+    }
+
+    BackingDevice device() {
+        return device;
+    }
+
+    String exportName() {
+        return "drbd" + minor;
+    }
+
+    NbdExport publicExport() {
+        return new Export(false);
+    }
+
+    NbdExport deviceExport() {
+        return new Export(true);
+    }
+
+    private boolean primary() {
+        return role.get() == Role.PRIMARY;
+    }
+
+    private CompletableFuture<Void> submit(IoAction action, String what) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (failed) {
+            f.completeExceptionally(new NbdBackendException(NbdProtocol.EIO, minor + ": disk failed, " + what + " refused"));
+            return f;
+        }
+        io.execute(() -> {
+            try {
+                action.run();
+                f.complete(null);
+            } catch (IOException e) {
+                onError(e, what);
+                f.completeExceptionally(new NbdBackendException(NbdProtocol.EIO, e.getMessage(), e));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private void onError(IOException e, String what) {
+        LOG.error("{}/{} (minor {}): local disk {} failed: {}", resource, vnr, minor, what, e.getMessage());
+        if (onIoError != OnIoError.PASS_ON) {
+            failed = onIoError == OnIoError.DETACH;
+            diskFailure.accept(e);
+        }
+    }
+
+    /** A write: make the extents hot in the AL, write, release the extents. */
+    private void write(ByteBuffer data, long offsetBytes, boolean fua) throws IOException {
+        int length = data.remaining();
+        al.begin(offsetBytes, length);
+        try {
+            if (fua) {
+                device.writeFua(data, offsetBytes);
+            } else {
+                device.write(data, offsetBytes);
+            }
+        } finally {
+            al.complete(offsetBytes, length);
+        }
+    }
+
+    /** Largest range one discard/zeroing holds in the activity log at once (16 extents). */
+    private static final long AL_CHUNK_BYTES = 16 * ActivityLog.EXTENT_BYTES;
+
+    @FunctionalInterface
+    private interface RangeOp {
+        void apply(long offsetBytes, long lengthBytes) throws IOException;
+    }
+
+    /** A large discard or zeroing walks the range in pieces, so it never needs the whole AL at once. */
+    private void inAlChunks(long offsetBytes, long lengthBytes, boolean fua, RangeOp op) throws IOException {
+        long end = offsetBytes + lengthBytes;
+        for (long pos = offsetBytes; pos < end; ) {
+            long len = Math.min(AL_CHUNK_BYTES - (pos % ActivityLog.EXTENT_BYTES), end - pos);
+            al.begin(pos, len);
+            try {
+                op.apply(pos, len);
+            } finally {
+                al.complete(pos, len);
+            }
+            pos += len;
+        }
+        if (fua) {
+            device.flush();
+        }
+    }
+
+    /** Marks the meta-data clean and closes the backing device; called on detach/down. */
+    @Override
+    public void close() {
+        io.shutdown();
+        try {
+            if (!io.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("{}/{}: I/O still pending after 30 s at detach", resource, vnr);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!failed) {
+                device.flush();
+                meta.updateFlags(MdFlags.AL_CLEAN, MdFlags.PRIMARY_IND);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}/{}: could not mark the meta-data clean: {}", resource, vnr, e.getMessage());
+        }
+        meta.close();
+        try {
+            device.close();
+        } catch (IOException e) {
+            LOG.warn("{}/{}: closing {}: {}", resource, vnr, device.path(), e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** The NBD face of this volume. */
+    private final class Export implements NbdExport {
+        private final boolean deviceView;
+
+        Export(boolean deviceView) {
+            this.deviceView = deviceView;
+        }
+
+        @Override
+        public long sizeBytes() {
+            return sizeBytes;
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public Optional<String> refusal() {
+            if (deviceView || primary()) {
+                return Optional.empty();
+            }
+            return Optional.of("resource " + resource + " is Secondary; promote it with 'drbdadm primary "
+                    + resource + "' first");
+        }
+
+        @Override
+        public String description() {
+            return "drbdj " + resource + "/" + vnr + " (minor " + minor + ")";
+        }
+
+        @Override
+        public int minimumBlockSizeBytes() {
+            return 512;
+        }
+
+        private <T> CompletableFuture<T> refuseUnlessPrimary() {
+            if (primary()) {
+                return null;
+            }
+            return CompletableFuture.failedFuture(new NbdBackendException(NbdProtocol.EPERM,
+                    resource + " is Secondary: I/O refused"));
+        }
+
+        @Override
+        public CompletableFuture<ByteBuf> read(long offsetBytes, int lengthBytes, ByteBufAllocator alloc) {
+            CompletableFuture<ByteBuf> refused = refuseUnlessPrimary();
+            if (refused != null) {
+                return refused;
+            }
+            ByteBuf buf = alloc.directBuffer(lengthBytes, lengthBytes);
+            ByteBuffer nio = buf.nioBuffer(0, lengthBytes);
+            return submit(() -> device.read(nio, offsetBytes), "read").handle((v, e) -> {
+                if (e != null) {
+                    buf.release();
+                    throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+                }
+                return buf.writerIndex(lengthBytes);
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long offsetBytes, ByteBuf data, boolean fua) {
+            CompletableFuture<Void> refused = refuseUnlessPrimary();
+            if (refused != null) {
+                return refused;
+            }
+            // The server releases data once the future completes, so the NIO view stays valid until then.
+            ByteBuffer nio = data.nioBuffer();
+            return submit(() -> Volume.this.write(nio, offsetBytes, fua), "write");
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            CompletableFuture<Void> refused = refuseUnlessPrimary();
+            return refused != null ? refused : submit(device::flush, "flush");
+        }
+
+        @Override
+        public CompletableFuture<Void> trim(long offsetBytes, long lengthBytes, boolean fua) {
+            CompletableFuture<Void> refused = refuseUnlessPrimary();
+            if (refused != null) {
+                return refused;
+            }
+            return submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::discard), "discard");
+        }
+
+        @Override
+        public CompletableFuture<Void> writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fua) {
+            CompletableFuture<Void> refused = refuseUnlessPrimary();
+            if (refused != null) {
+                return refused;
+            }
+            return submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::writeZeroes), "write-zeroes");
+        }
+    }
+}

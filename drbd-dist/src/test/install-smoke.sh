@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the freshly built distribution into a private prefix with scripts/install and checks the
+# result the way an operator would use it. Run by Maven in drbd-dist's integration-test phase.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/drbdj-install-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "install-smoke: FAIL: $*" >&2; exit 1; }
+
+mkdir -p "$work/etc/drbd.d"
+printf '# operator\x27s own\nglobal { usage-count no; }\n' > "$work/etc/drbd.d/global_common.conf"
+bash "$repo/scripts/install" --prefix "$work/usr" --etc "$work/etc" > "$work/install.log"
+
+for f in usr/sbin/drbdadm usr/sbin/drbdd; do
+    [ -x "$work/$f" ] || fail "$f missing or not executable"
+done
+[ -f "$work/etc/drbd.conf" ] || fail "example drbd.conf not installed"
+[ -f "$work/etc/drbd.d/test.res" ] || fail "example test.res not installed"
+grep -q "operator's own" "$work/etc/drbd.d/global_common.conf" || fail "existing global_common.conf was overwritten"
+grep -q "kept existing $work/etc/drbd.d/global_common.conf" "$work/install.log" || fail "install did not report the kept file"
+[ -s "$work/usr/lib/drbdj/lib/drbdadm.jsa" ] || fail "no CDS archive for the installed drbdadm"
+
+"$work/usr/sbin/drbdadm" --version | grep -q "drbdadm (drbdj)" || fail "installed drbdadm --version"
+out=$("$work/usr/sbin/drbdadm" -c "$work/etc/drbd.conf" --node-name node1 dump test 2>&1) \
+    || fail "installed drbdadm dump test: $out"
+grep -q "^resource test {" <<<"$out" || fail "dump test did not print the resource: $out"
+grep -q "address *ipv4 172.16.0.3:7789" <<<"$out" || fail "dump test lacks node1's address: $out"
+echo "install-smoke: ok (launchers, config examples kept/installed, CDS archive, drbdadm runs)"
