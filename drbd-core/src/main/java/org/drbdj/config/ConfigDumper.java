@@ -174,7 +174,14 @@ public final class ConfigDumper {
         }
         boolean empty = v.minor() == -1 && v.declaredDevice().isEmpty() && v.backingDisk().isEmpty() && !v.diskNone()
                 && v.metaDisk().isEmpty();
-        if (!empty) {
+        if (empty) {
+            // drbd-utils jumps to the closing brace even for an implicit volume (an extra "}" and
+            // one indent level less for the rest of the resource); same text as drbdadm.
+            indent--;
+            printI("}\n");
+            return;
+        }
+        {
             section("disk", v.declaredDiskOptions(), v.declaredPeerDeviceOptions());
             if (v.deviceDeclared()) {
                 printI("device" + " ".repeat(Math.max(0, 19 - INDENT_WIDTH * indent)));

@@ -235,7 +235,8 @@ final class ConfigParser {
         String[] parts = version.text().split("\\.");
         int cmp = 0;
         for (int i = 0; i < 3 && cmp == 0; i++) {
-            cmp = Integer.compare(EMULATED_MODULE_VERSION[i], Integer.parseInt(parts[i]));
+            long want = parts[i].length() > 9 ? Long.MAX_VALUE : Long.parseLong(parts[i]);
+            cmp = Long.compare(EMULATED_MODULE_VERSION[i], want);
         }
         String o = op.text().substring(op.text().length() - 2);
         boolean ok = switch (o) {
@@ -511,8 +512,7 @@ final class ConfigParser {
                 Raw.insertVolume(host.volumes, v);
             } else if (t.is("node-id")) {
                 Token id = expectInteger();
-                rangeCheck(this, id, "node-id", 0, 32);
-                host.nodeId = id.text();
+                host.nodeId = String.valueOf(rangeCheck(this, id, "node-id", 0, 32));
                 host.nodeIdDeclared = true;
                 checkUpr("node-id", res.name + ":" + host.nodeId, l);
                 expect(";");
@@ -619,7 +619,7 @@ final class ConfigParser {
         Token n = lx.next();
         if (n.is("[")) {
             Token idx = expectInteger();
-            vol.metaIndex = idx.text();
+            vol.metaIndex = String.valueOf(rangeCheck(this, idx, "meta-disk index", 0, Integer.MAX_VALUE));
             expect("]");
             expect(";");
         } else if (n.is(";")) {
@@ -650,11 +650,10 @@ final class ConfigParser {
             }
         } else if (t.is("minor")) {
             explicitMinor(vol, forThisHost, line);
-        } else if (t.is(";") && t.kind() == Token.Kind.PUNCT) {
-            // drbdadm accepts "device ;" as no device at all (reported later as 'device' missing).
-            return;
         } else {
-            throw expected("TK_STRING | minor", t);
+            // drbdadm consumes any other token here without complaint ("device ;" is no device,
+            // reported later as 'device' missing); the next statement decides what is wrong.
+            return;
         }
         if (onHosts == null) {
             return;
@@ -674,7 +673,7 @@ final class ConfigParser {
         if (forThisHost && vol.device != null) {
             String rest = vol.device.substring(9);
             if (onlyDigits(rest)) {
-                if (Integer.parseInt(rest.isEmpty() ? "0" : rest) != vol.minor) {
+                if (rest.length() > 9 || Integer.parseInt(rest.isEmpty() ? "0" : rest) != vol.minor) {
                     throw error(line, "explicit minor number must match with device name\n"
                             + "\tTry \"device /dev/drbd" + vol.minor + " minor " + vol.minor + ";\",\n"
                             + "\tor leave off either device name or explicit minor.\n"
@@ -783,8 +782,7 @@ final class ConfigParser {
                 }
                 case "node-id" -> {
                     Token id = expectInteger();
-                    rangeCheck(this, id, "node-id", 0, 32);
-                    host.nodeId = id.text();
+                    host.nodeId = String.valueOf(rangeCheck(this, id, "node-id", 0, 32));
                     host.nodeIdDeclared = true;
                     for (String h : onHosts) {
                         checkUpr("node-id statement", res.name + ":" + h + ":node-id", l);
@@ -836,8 +834,7 @@ final class ConfigParser {
         }
         expect(":");
         Token port = expectInteger();
-        rangeCheck(this, port, "port", 1, 65535);
-        a.port = port.text();
+        a.port = String.valueOf(rangeCheck(this, port, "port", 1, 65535));
         a.local = Addresses.isLoopback(a.addr);
     }
 
@@ -890,9 +887,8 @@ final class ConfigParser {
             expect(";");
         } else if (t.is("port")) {
             Token port = expectInteger();
-            rangeCheck(this, port, "port", 1, 65535);
             ha.address = new Raw.Address();
-            ha.address.port = port.text();
+            ha.address.port = String.valueOf(rangeCheck(this, port, "port", 1, 65535));
             ha.parsedPort = true;
             expect(";");
         } else if (t.is("via")) {
