@@ -143,7 +143,7 @@ class NbdToolsTest {
         // Three jobs, each its own NBD connection and its own 8 MiB region, verified with crc32c.
         ProcessRunner.Result r = run(List.of("fio", "--name=randwrite", "--ioengine=nbd", "--uri=" + uri("disk"),
                 "--rw=randwrite", "--bs=4k", "--size=8M", "--numjobs=3", "--offset_increment=8M", "--iodepth=16",
-                "--verify=crc32c", "--verify_fatal=1", "--do_verify=1", "--output-format=json"));
+                "--verify=crc32c", "--verify_fatal=1", "--do_verify=1", "--verify_state_save=0", "--output-format=json"));
         assertFioClean(r, 3);
     }
 
@@ -152,7 +152,7 @@ class NbdToolsTest {
         Prerequisites.requireCommands("fio");
         ProcessRunner.Result r = run(List.of("fio", "--name=trimwrite", "--ioengine=nbd", "--uri=" + uri("disk"),
                 "--rw=trimwrite", "--bs=64k", "--size=16M", "--offset=32M", "--iodepth=8",
-                "--verify=crc32c", "--verify_fatal=1", "--output-format=json"));
+                "--verify=crc32c", "--verify_fatal=1", "--verify_state_save=0", "--output-format=json"));
         assertFioClean(r, 1);
         // The sparse region fio never touched still reads as zeroes through the export.
         Path head = dir.resolve("head.img");

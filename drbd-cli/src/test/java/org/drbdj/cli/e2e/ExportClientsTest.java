@@ -83,7 +83,7 @@ class ExportClientsTest {
         assertThat(sha(out)).as("qemu-img convert into the export").isEqualTo(sha(in));
 
         ProcessRunner.Result fio = run("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri(), "--rw=randwrite",
-                "--bs=4k", "--iodepth=16", "--size=32M", "--verify=crc32c", "--verify_fatal=1", "--do_verify=1",
+                "--bs=4k", "--iodepth=16", "--size=32M", "--verify=crc32c", "--verify_fatal=1", "--do_verify=1", "--verify_state_save=0",
                 "--output-format=terse");
         assertThat(fio.stdout()).isNotBlank();
         ProcessRunner.Result trim = run("fio", "--name=trim", "--ioengine=nbd", "--uri=" + uri(), "--rw=randtrim",
