@@ -1,8 +1,6 @@
 package org.drbdj.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code drbdadm get-gi RES}: the generation identifiers as one line,
@@ -11,16 +9,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "get-gi", mixinStandardHelpOptions = true,
         description = "Print the generation identifiers and flags of the meta-data.")
-final class GetGiCommand extends MetaCommandSupport {
-    @Mixin
-    MetaTargetOptions target;
-
-    @Option(names = "--node-id", paramLabel = "ID", defaultValue = "-1",
-            description = "Peer whose bitmap UUID and flags to show (v09; from the configuration's connection).")
-    int nodeId;
+final class GetGiCommand extends GiCommandSupport {
 
     @Override
     int run() {
-        return tool(false).getGi(target.target(config), nodeId >= 0 ? nodeId : target.peerNodeId(config));
+        return tool(false).getGi(target.target(config), peerNodeId());
     }
 }
