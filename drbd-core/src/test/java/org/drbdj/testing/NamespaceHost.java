@@ -1,7 +1,6 @@
 package org.drbdj.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A test "host": a set of Linux namespaces (network + UTS + mount) with its own hostname, its own
- * address on a private virtual network, and private {@code /run} and {@code /tmp} (tmpfs). Commands
+ * address on a private virtual network, and a private {@code /run} (tmpfs). Commands
  * run inside it through {@code nsenter}. Hosts are created by a {@link Network}, which owns the
  * virtual switch; closing the network ends every host (the kernel removes their veths with them).
  *
@@ -91,7 +90,8 @@ public final class NamespaceHost {
 
         /** Creates a host with the given address (which must lie in this network's /24). */
         public NamespaceHost addHost(String hostname, String address) throws IOException, InterruptedException {
-            String privateMounts = "mount -t tmpfs -o mode=0755 tmpfs /run && mount -t tmpfs tmpfs /tmp";
+            // Only /run is private: the checkout (and so every test file) may itself live under /tmp.
+            String privateMounts = "mount -t tmpfs -o mode=0755 tmpfs /run";
             Process p = holder(hostname, privateMounts);
             NamespaceHost host = new NamespaceHost(hostname, address, p);
             hosts.add(host);
@@ -149,16 +149,10 @@ public final class NamespaceHost {
         }
     }
 
-    /** Writes a file inside the host's private filesystem view (e.g. under its /run). */
+    /** Writes a small file inside the host's private filesystem view (e.g. under its /run). */
     public void writeFile(Path path, String content) throws IOException, InterruptedException {
-        // Not under /tmp: each host has its own /tmp, so the file must live where both views agree.
-        Path tmp = Files.createTempFile(TestDirs.create(NamespaceHost.class, "files"), "nsfile", ".txt");
-        try {
-            Files.writeString(tmp, content);
-            run(List.of("sh", "-c", "mkdir -p \"$(dirname '" + path + "')\" && cat '" + tmp + "' > '" + path + "'"), 30)
-                    .requireSuccess(List.of("write " + path));
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        String b64 = java.util.Base64.getEncoder().encodeToString(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        run(List.of("sh", "-c", "mkdir -p \"$(dirname '" + path + "')\" && echo " + b64 + " | base64 -d > '" + path + "'"), 30)
+                .requireSuccess(List.of("write " + path));
     }
 }

@@ -36,12 +36,7 @@ class CrashRecoveryTest {
         Path dir = TestDirs.create(getClass(), "node1");
         Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 192L << 20);
         mnt = Files.createDirectories(dir.resolve("mnt"));
-        node = new DaemonHarness(dir, String.join("\n",
-                "resource r0 {",
-                "  device /dev/drbd9; disk " + disk + "; meta-disk internal;",
-                "  on node1 { address 127.0.0.1:7789; }",
-                "  on node2 { address 127.0.0.2:7789; }",
-                "}", ""), "node1");
+        node = new DaemonHarness(dir, DaemonHarness.singleVolumeConfig(9, disk, ""), "node1");
     }
 
     @AfterEach

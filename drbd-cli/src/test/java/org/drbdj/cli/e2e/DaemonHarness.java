@@ -44,6 +44,21 @@ final class DaemonHarness implements AutoCloseable {
         System.setProperty(ControlPaths.RUN_DIR_PROPERTY, runDir.toString());
     }
 
+    /**
+     * The resource most tests use: {@code r0} on node1 with one volume on {@code disk}, internal
+     * meta-data, a peer node2 that never comes (replication is not part of these tests); {@code
+     * extra} is spliced into the resource section (handlers, disk options).
+     */
+    static String singleVolumeConfig(int minor, Path disk, String extra) {
+        return String.join("\n",
+                "resource r0 {",
+                extra.isEmpty() ? "" : "  " + extra,
+                "  device /dev/drbd" + minor + "; disk " + disk + "; meta-disk internal;",
+                "  on node1 { address 127.0.0.1:7789; }",
+                "  on node2 { address 127.0.0.2:7789; }",
+                "}", "");
+    }
+
     static Path sparseFile(Path file, long sizeBytes) throws IOException {
         try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(sizeBytes);
@@ -57,11 +72,17 @@ final class DaemonHarness implements AutoCloseable {
 
     /** Starts drbdd with the given /dev/drbdN strategy ({@code none}: the NBD socket only). */
     void startDaemon(String deviceStrategy) throws Exception {
+        startDaemon(deviceStrategy, java.util.Map.of());
+    }
+
+    /** Starts drbdd with extra environment variables (e.g. systemd's NOTIFY_SOCKET). */
+    void startDaemon(String deviceStrategy, java.util.Map<String, String> env) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        daemon = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.drbdj.daemon.Drbdd",
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.drbdj.daemon.Drbdd",
                 "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(), "--device", deviceStrategy)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                .start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        pb.environment().putAll(env);
+        daemon = pb.start();
         // A crashed predecessor leaves its socket file behind: wait until the new daemon answers.
         Path socket = ControlPaths.controlSocket(runDir);
         for (int i = 0; i < 300 && !answers(socket); i++) {

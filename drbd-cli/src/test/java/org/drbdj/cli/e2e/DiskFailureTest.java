@@ -72,14 +72,9 @@ class DiskFailureTest {
     void writeErrorDetachesAndCallsTheHandlerWithDrbdEnvironment() throws Exception {
         Path disk = fuseDir.resolve("disk");
         Path handlerOut = dir.resolve("handler.env");
-        node = new DaemonHarness(dir.resolve("node"), String.join("\n",
-                "resource r0 {",
-                "  handlers { local-io-error \"env | grep ^DRBD_ | sort > " + handlerOut + "\"; }",
-                "  disk { on-io-error detach; }",
-                "  device /dev/drbd9; disk " + disk + "; meta-disk internal;",
-                "  on node1 { address 127.0.0.1:7789; }",
-                "  on node2 { address 127.0.0.2:7789; }",
-                "}", ""), "node1");
+        node = new DaemonHarness(dir.resolve("node"), DaemonHarness.singleVolumeConfig(9, disk,
+                "handlers { local-io-error \"env | grep ^DRBD_ | sort > " + handlerOut + "\"; } disk { on-io-error detach; }"),
+                "node1");
         node.ok("create-md", "r0");
         node.startDaemon();
         node.ok("up", "r0");

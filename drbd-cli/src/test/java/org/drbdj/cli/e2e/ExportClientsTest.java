@@ -28,12 +28,7 @@ class ExportClientsTest {
         Prerequisites.requireCommands("nbdinfo", "nbdcopy", "qemu-img", "fio", "sha256sum");
         dir = TestDirs.create(getClass(), "node1");
         Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 96L << 20);
-        node = new DaemonHarness(dir, String.join("\n",
-                "resource r0 {",
-                "  device /dev/drbd5; disk " + disk + "; meta-disk internal;",
-                "  on node1 { address 127.0.0.1:7789; }",
-                "  on node2 { address 127.0.0.2:7789; }",
-                "}", ""), "node1");
+        node = new DaemonHarness(dir, DaemonHarness.singleVolumeConfig(5, disk, ""), "node1");
         node.ok("create-md", "r0");
         node.startDaemon("none");
         node.ok("up", "r0");
