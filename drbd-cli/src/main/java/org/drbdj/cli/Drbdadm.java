@@ -2,7 +2,10 @@ package org.drbdj.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,39 +22,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Resources are named as RES, RES/VOLUME or 'all'. drbd-utils' form",
             "'drbdadm -- --overwrite-data-of-peer primary RES' is accepted.",
             "Exit codes: 0 ok; 1 usage error; 2 configuration syntax error; 10 invalid configuration",
-            "or failed request; 11 refused state change; 20 drbdd not reachable or command not executable."},
-        subcommands = {
-            DumpCommand.class,
-            DaemonCommands.Up.class,
-            DaemonCommands.Down.class,
-            DaemonCommands.Attach.class,
-            DaemonCommands.Detach.class,
-            DaemonCommands.Connect.class,
-            DaemonCommands.Disconnect.class,
-            DaemonCommands.Primary.class,
-            DaemonCommands.Secondary.class,
-            DaemonCommands.Role.class,
-            DaemonCommands.CState.class,
-            DaemonCommands.DState.class,
-            DaemonCommands.Status.class,
-            DaemonCommands.Adjust.class,
-            DaemonCommands.Verify.class,
-            DaemonCommands.PauseSync.class,
-            DaemonCommands.ResumeSync.class,
-            DaemonCommands.Invalidate.class,
-            DaemonCommands.InvalidateRemote.class,
-            DaemonCommands.Outdate.class,
-            DaemonCommands.WaitConnect.class,
-            DaemonCommands.Events2.class,
-            ProcCommand.class,
-            CreateMdCommand.class,
-            DumpMdCommand.class,
-            RestoreMdCommand.class,
-            GetGiCommand.class,
-            ShowGiCommand.class,
-            WipeMdCommand.class,
-            ApplyAlCommand.class,
-        })
+            "or failed request; 11 refused state change; 20 drbdd not reachable or command not executable."})
 public final class Drbdadm implements Runnable {
     /** drbdadm's E_USAGE. */
     public static final int EXIT_USAGE = 1;
@@ -61,6 +32,72 @@ public final class Drbdadm implements Runnable {
     public static final int EXIT_CONFIG_INVALID = 10;
     /** drbdadm's E_EXEC_ERROR: a command could not be carried out (e.g. drbdd not running). */
     public static final int EXIT_EXEC_ERROR = 20;
+
+    /**
+     * Every subcommand by name. They are registered lazily: a run builds picocli's model only for
+     * the command it executes (all of them only for help and usage errors), which keeps drbdadm's
+     * start-up short.
+     */
+    static final Map<String, Class<?>> COMMANDS;
+
+    static {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("dump", DumpCommand.class);
+        m.put("up", DaemonCommands.Up.class);
+        m.put("down", DaemonCommands.Down.class);
+        m.put("attach", DaemonCommands.Attach.class);
+        m.put("detach", DaemonCommands.Detach.class);
+        m.put("connect", DaemonCommands.Connect.class);
+        m.put("disconnect", DaemonCommands.Disconnect.class);
+        m.put("primary", DaemonCommands.Primary.class);
+        m.put("secondary", DaemonCommands.Secondary.class);
+        m.put("role", DaemonCommands.Role.class);
+        m.put("cstate", DaemonCommands.CState.class);
+        m.put("dstate", DaemonCommands.DState.class);
+        m.put("status", DaemonCommands.Status.class);
+        m.put("adjust", DaemonCommands.Adjust.class);
+        m.put("verify", DaemonCommands.Verify.class);
+        m.put("pause-sync", DaemonCommands.PauseSync.class);
+        m.put("resume-sync", DaemonCommands.ResumeSync.class);
+        m.put("invalidate", DaemonCommands.Invalidate.class);
+        m.put("invalidate-remote", DaemonCommands.InvalidateRemote.class);
+        m.put("outdate", DaemonCommands.Outdate.class);
+        m.put("wait-connect", DaemonCommands.WaitConnect.class);
+        m.put("events2", DaemonCommands.Events2.class);
+        m.put("proc", ProcCommand.class);
+        m.put("create-md", CreateMdCommand.class);
+        m.put("dump-md", DumpMdCommand.class);
+        m.put("restore-md", RestoreMdCommand.class);
+        m.put("get-gi", GetGiCommand.class);
+        m.put("show-gi", ShowGiCommand.class);
+        m.put("wipe-md", WipeMdCommand.class);
+        m.put("apply-al", ApplyAlCommand.class);
+        COMMANDS = Collections.unmodifiableMap(m);
+    }
+
+    /** The command line with {@code only} registered, or every command when it is null or unknown. */
+    static CommandLine commandLine(String only) {
+        CommandLine cl = new CommandLine(new Drbdadm());
+        if (only != null && COMMANDS.containsKey(only)) {
+            cl.addSubcommand(only, COMMANDS.get(only));
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+        }
+        return cl;
+    }
+
+    /** The command name in {@code args}: the first word that is neither an option nor an option's value. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-c") || a.equals("--config-file") || a.equals("--node-name")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,8 +116,8 @@ public final class Drbdadm implements Runnable {
 
     /** Runs drbdadm with the given arguments and streams; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Drbdadm());
-        args = PassThroughOptions.reorder(args, cl.getSubcommands().keySet());
+        args = PassThroughOptions.reorder(args, COMMANDS.keySet());
+        CommandLine cl = commandLine(commandName(args));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler(Drbdadm::usageError);
