@@ -281,8 +281,8 @@ final class Volume implements AutoCloseable {
 
         @Override
         public CompletableFuture<Void> flush() {
-            CompletableFuture<Void> refused = refuseUnlessPrimary();
-            return refused != null ? refused : submit(device::flush, "flush");
+            // A flush changes no data, so a Secondary honours it too (nbdfuse flushes when it connects).
+            return submit(device::flush, "flush");
         }
 
         @Override
