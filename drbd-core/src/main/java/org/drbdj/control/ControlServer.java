@@ -66,7 +66,11 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("the control socket needs Netty's epoll transport: " + Epoll.unavailabilityCause());
         }
         Files.createDirectories(socketPath.getParent());
-        Files.deleteIfExists(socketPath);
+        if (Files.exists(socketPath) && someoneListens()) {
+            throw new IOException("another drbdd is already serving " + socketPath
+                    + "; stop it first (or give this one its own --run-dir)");
+        }
+        Files.deleteIfExists(socketPath); // left behind by a daemon that crashed
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("drbd-control", true),
                 EpollIoHandler.newFactory());
         try {
@@ -92,6 +96,15 @@ public final class ControlServer implements AutoCloseable {
         LOG.info("control socket listening on {} ({})", socketPath, describeAccess());
     }
 
+    private boolean someoneListens() {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(socketPath));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void applyFileAccess() throws IOException {
         String mode = access.worldReadableStatus() ? "rw-rw-rw-" : access.adminGid() != null ? "rw-rw----" : "rw-------";
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString(mode));
@@ -113,6 +126,7 @@ public final class ControlServer implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean bound = serverChannel != null;
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
@@ -120,6 +134,9 @@ public final class ControlServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
+        }
+        if (!bound) {
+            return; // never ours: the file may belong to the daemon that made start() fail
         }
         try {
             Files.deleteIfExists(socketPath);

@@ -29,7 +29,16 @@ final class HandlerRunner {
         if (command == null || command.isBlank()) {
             return -1;
         }
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true);
+        java.nio.file.Path output;
+        try {
+            output = java.nio.file.Files.createTempFile("drbd-handler-", ".log");
+        } catch (IOException e) {
+            LOG.error("{}: handler {} could not run: {}", res.name, name, e.getMessage());
+            return -1;
+        }
+        // Output goes to a file, so that a silent, hanging handler cannot block us past the timeout.
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("HOME", "/");
@@ -50,14 +59,16 @@ final class HandlerRunner {
         LOG.info("{}: calling handler {}: {}", res.name, name, command);
         try {
             Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] output = p.getInputStream().readNBytes(1 << 16);
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 LOG.error("{}: handler {} timed out after {} s", res.name, name, TIMEOUT_SECONDS);
                 return -1;
             }
-            String text = new String(output, StandardCharsets.UTF_8).strip();
+            byte[] bytes;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(output)) {
+                bytes = in.readNBytes(1 << 16);
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
             if (!text.isEmpty()) {
                 text.lines().forEach(l -> LOG.info("{}: handler {}: {}", res.name, name, l));
             }
@@ -69,6 +80,12 @@ final class HandlerRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(output);
+            } catch (IOException e) {
+                LOG.debug("could not remove {}", output);
+            }
         }
     }
 

@@ -78,6 +78,24 @@ class ControlServerTest {
     }
 
     @Test
+    void aSecondDaemonOnTheSameSocketIsRefusedButAStaleSocketIsReplaced() throws Exception {
+        start(ControlServer.Access.rootOnly());
+        ControlServer second = new ControlServer(server.socketPath(), handler, ControlServer.Access.rootOnly());
+        org.assertj.core.api.Assertions.assertThatThrownBy(second::start).hasMessageContaining("another drbdd");
+        second.close(); // as drbdd does after a failed start: must not remove the other daemon's socket
+        try (ControlClient client = ControlClient.connect(server.socketPath())) {
+            assertThat(client.call(ControlRequest.of("status", "r0")).exitCode()).as("the first keeps serving").isZero();
+        }
+        server.close();
+        Files.writeString(server.socketPath(), ""); // a stale file, as a crashed daemon leaves
+        server = new ControlServer(server.socketPath(), handler, ControlServer.Access.rootOnly());
+        server.start();
+        try (ControlClient client = ControlClient.connect(server.socketPath())) {
+            assertThat(client.call(ControlRequest.of("status", "r0")).exitCode()).isZero();
+        }
+    }
+
+    @Test
     void malformedFramesCloseOnlyThatConnection() throws Exception {
         start(ControlServer.Access.rootOnly());
         try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
