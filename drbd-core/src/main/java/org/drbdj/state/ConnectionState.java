@@ -96,12 +96,8 @@ public enum ConnectionState {
 
     /** Looks up a connection state by its DRBD 9 name. */
     public static ConnectionState fromDrbdName(String name) {
-        for (ConnectionState c : values()) {
-            if (c.drbdName.equals(name)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown connection state '" + name + "'; expected one of "
+        return EnumLookup.find(values(), c -> c.drbdName.equals(name),
+                () -> "unknown connection state '" + name + "'; expected one of "
                 + Arrays.toString(values()));
     }
 }

@@ -122,32 +122,20 @@ public enum DiskState {
 
     /** Looks up a disk state by its DRBD 9 name. */
     public static DiskState fromDrbdName(String name) {
-        for (DiskState d : values()) {
-            if (d.drbdName.equals(name)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown disk state '" + name + "'; expected one of "
+        return EnumLookup.find(values(), d -> d.drbdName.equals(name),
+                () -> "unknown disk state '" + name + "'; expected one of "
                 + Arrays.toString(values()));
     }
 
     /** Looks up a disk state by its DRBD 9 code. */
     public static DiskState fromCode(int code) {
-        for (DiskState d : values()) {
-            if (d.code == code) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown DRBD 9 disk state code " + code + "; expected 0..9");
+        return EnumLookup.find(values(), d -> d.code == code,
+                () -> "unknown DRBD 9 disk state code " + code + "; expected 0..9");
     }
 
     /** Looks up a disk state by its DRBD 8.4 code (2 maps to {@link #FAILED}). */
     public static DiskState fromDrbd84Code(int code) {
-        for (DiskState d : values()) {
-            if (d != DETACHING && d.drbd84Code == code) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown DRBD 8.4 disk state code " + code + "; expected 0..8");
+        return EnumLookup.find(values(), d -> d != DETACHING && d.drbd84Code == code,
+                () -> "unknown DRBD 8.4 disk state code " + code + "; expected 0..8");
     }
 }

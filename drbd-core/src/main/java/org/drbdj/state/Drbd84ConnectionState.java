@@ -92,11 +92,7 @@ public enum Drbd84ConnectionState {
 
     /** Looks up a value by its 8.4 code. */
     public static Drbd84ConnectionState fromCode(int code) {
-        for (Drbd84ConnectionState c : values()) {
-            if (c.code == code) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown DRBD 8.4 connection state code " + code + "; expected 0..23");
+        return EnumLookup.find(values(), c -> c.code == code,
+                () -> "unknown DRBD 8.4 connection state code " + code + "; expected 0..23");
     }
 }

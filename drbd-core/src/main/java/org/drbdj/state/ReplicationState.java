@@ -131,12 +131,7 @@ public enum ReplicationState {
 
     /** Looks up a replication state by its DRBD name. */
     public static ReplicationState fromDrbdName(String name) {
-        for (ReplicationState r : values()) {
-            if (r.drbdName.equals(name)) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown replication state '" + name + "'; expected one of "
-                + Arrays.toString(values()));
+        return EnumLookup.find(values(), r -> r.drbdName.equals(name),
+                () -> "unknown replication state '" + name + "'; expected one of " + Arrays.toString(values()));
     }
 }

@@ -59,22 +59,14 @@ public enum Role {
 
     /** Looks up a role by its DRBD name (case-sensitive, as printed). */
     public static Role fromDrbdName(String name) {
-        for (Role r : values()) {
-            if (r.drbdName.equals(name)) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown role '" + name + "'; expected one of "
+        return EnumLookup.find(values(), r -> r.drbdName.equals(name),
+                () -> "unknown role '" + name + "'; expected one of "
                 + Arrays.toString(values()));
     }
 
     /** Looks up a role by its DRBD code. */
     public static Role fromCode(int code) {
-        for (Role r : values()) {
-            if (r.code == code) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown role code " + code + "; expected 0..2");
+        return EnumLookup.find(values(), r -> r.code == code,
+                () -> "unknown role code " + code + "; expected 0..2");
     }
 }

@@ -73,11 +73,7 @@ public enum StateChangeError {
 
     /** Looks up an error by its {@code SS_*} code. */
     public static StateChangeError fromCode(int code) {
-        for (StateChangeError e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown SS_* state change error code " + code);
+        return EnumLookup.find(values(), e -> e.code == code,
+                () -> "unknown SS_* state change error code " + code);
     }
 }
