@@ -310,22 +310,22 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.ATTACHING)));
         VolumeMetaData meta = null;
         BackingDevice device = null;
+        BackingDevice metaIo = null;
         try {
             meta = VolumeMetaData.open(Path.of(metaDev), location, res.name);
             device = BackingDevice.open(Path.of(lower));
-            long alNext;
-            try (BackingDevice metaIo = BackingDevice.open(Path.of(metaDev))) {
-                AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
-                if (!meta.isAlClean()) {
-                    // The last run did not detach cleanly: every extent the AL says was hot is marked
-                    // out of sync, so the next resync covers whatever a crash may have torn.
-                    long bits = (meta.usableBytes(device.sizeBytes()) + 4095) / 4096;
-                    ApplyAl.Outcome o = ApplyAl.apply(metaIo, layout, meta.bmOffsetBytes(), bits, meta.maxPeers());
-                    LOG.warn("{}/{}: meta-data was unclean; applied the activity log: {} blocks marked out of sync{}",
-                            res.name, m.vnr, o.bitsNewlySet(), o.fullSync() ? " (AL unreadable: full sync)" : "");
-                }
-                alNext = AlRecovery.read(metaIo, layout).nextTrNumber();
+            // The activity log sits with the meta-data: on the data device itself when internal.
+            metaIo = "internal".equals(metaIdx) ? device : BackingDevice.open(Path.of(metaDev));
+            AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
+            if (!meta.isAlClean()) {
+                // The last run did not detach cleanly: every extent the AL says was hot is marked
+                // out of sync, so the next resync covers whatever a crash may have torn.
+                long bits = (meta.usableBytes(device.sizeBytes()) + 4095) / 4096;
+                ApplyAl.Outcome o = ApplyAl.apply(metaIo, layout, meta.bmOffsetBytes(), bits, meta.maxPeers());
+                LOG.warn("{}/{}: meta-data was unclean; applied the activity log: {} blocks marked out of sync{}",
+                        res.name, m.vnr, o.bitsNewlySet(), o.fullSync() ? " (AL unreadable: full sync)" : "");
             }
+            long alNext = AlRecovery.read(metaIo, layout).nextTrNumber();
             meta.updateFlags(0, MdFlags.AL_CLEAN);
             int alExtents = Integer.parseInt(r.options().getOrDefault("al-extents", "1237"));
             Volume.OnIoError policy = switch (r.options().getOrDefault("on-io-error", "detach")) {
@@ -333,7 +333,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 case "call-local-io-error" -> Volume.OnIoError.CALL_LOCAL_IO_ERROR;
                 default -> Volume.OnIoError.DETACH;
             };
-            Volume v = new Volume(res.name, m.vnr, minorNr, device, meta, alExtents, alNext, policy,
+            Volume v = new Volume(res.name, m.vnr, minorNr, device, metaIo, meta, alExtents, alNext, policy,
                     () -> res.state.current().role(), e -> admin.execute(() -> onDiskFailure(res, m, e)));
             m.volume = v;
             m.diskOptions = r.options();
@@ -354,6 +354,9 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             } else {
                 if (meta != null) {
                     meta.close();
+                }
+                if (metaIo != null && metaIo != device) {
+                    metaIo.close();
                 }
                 if (device != null) {
                     device.close();

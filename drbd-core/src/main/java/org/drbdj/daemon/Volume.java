@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,8 @@ final class Volume implements AutoCloseable {
     private final int vnr;
     private final int minor;
     private final BackingDevice device;
+    /** Where the activity log lives: the data device for internal meta-data, else the meta-data device. */
+    private final BackingDevice metaDevice;
     private final VolumeMetaData meta;
     private final ActivityLog al;
     private final long sizeBytes;
@@ -50,18 +53,20 @@ final class Volume implements AutoCloseable {
     private final Consumer<IOException> diskFailure;
     private volatile boolean failed;
 
-    Volume(String resource, int vnr, int minor, BackingDevice device, VolumeMetaData meta, int alExtents,
+    Volume(String resource, int vnr, int minor, BackingDevice device, BackingDevice metaDevice, VolumeMetaData meta,
+           int alExtents,
            long alNextTrNumber, OnIoError onIoError, java.util.function.Supplier<Role> role,
            Consumer<IOException> diskFailure) {
         this.resource = resource;
         this.vnr = vnr;
         this.minor = minor;
         this.device = device;
+        this.metaDevice = metaDevice;
         this.meta = meta;
         this.sizeBytes = meta.usableBytes(device.sizeBytes());
         AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
-        this.al = new ActivityLog(device, layout, Math.min(alExtents, layout.maxAlExtents()), alNextTrNumber,
-                extents -> device.flush());
+        this.al = new ActivityLog(metaDevice, layout, Math.min(alExtents, layout.maxAlExtents()), alNextTrNumber,
+                extents -> metaDevice.flush());
         this.onIoError = onIoError;
         this.role = role;
         this.diskFailure = diskFailure;
@@ -217,10 +222,12 @@ final class Volume implements AutoCloseable {
             LOG.warn("{}/{}: could not mark the meta-data clean: {}", resource, vnr, e.getMessage());
         }
         meta.close();
-        try {
-            device.close();
-        } catch (IOException e) {
-            LOG.warn("{}/{}: closing {}: {}", resource, vnr, device.path(), e.getMessage());
+        for (BackingDevice d : metaDevice == device ? List.of(device) : List.of(device, metaDevice)) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.warn("{}/{}: closing {}: {}", resource, vnr, d.path(), e.getMessage());
+            }
         }
     }
 
