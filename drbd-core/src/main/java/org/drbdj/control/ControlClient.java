@@ -25,6 +25,7 @@ public final class ControlClient implements AutoCloseable {
      * @throws DaemonUnavailableException when nothing listens there, with what to do about it
      */
     public static ControlClient connect(Path socket) throws IOException {
+        ControlPaths.requireSocketPathFits(socket);
         if (!Files.exists(socket)) {
             throw new DaemonUnavailableException(socket, "no control socket");
         }

@@ -1,5 +1,7 @@
 package org.drbdj.control;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -26,6 +28,23 @@ public final class ControlPaths {
     /** The control socket: {@code <run dir>/drbdd.sock}. */
     public static Path controlSocket(Path runDir) {
         return runDir.resolve("drbdd.sock");
+    }
+
+    /** Longest Unix socket path Linux accepts: sun_path is 108 bytes including the final NUL. */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /**
+     * Fails with a clear message when a socket path is too long to bind or connect to; without
+     * this the kernel's error ("invalid argument") or a silent truncation says nothing useful.
+     */
+    public static Path requireSocketPathFits(Path socket) throws IOException {
+        int bytes = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SOCKET_PATH_BYTES) {
+            throw new IOException("socket path " + socket.toAbsolutePath() + " is " + bytes
+                    + " bytes, Unix sockets allow at most " + MAX_SOCKET_PATH_BYTES
+                    + ": use a shorter run directory (--run-dir or " + RUN_DIR_ENV + ")");
+        }
+        return socket;
     }
 
     /** The /proc/drbd-style status file: {@code <run dir>/proc}. */

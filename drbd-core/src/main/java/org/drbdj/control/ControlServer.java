@@ -65,6 +65,7 @@ public final class ControlServer implements AutoCloseable {
         if (!Epoll.isAvailable()) {
             throw new IOException("the control socket needs Netty's epoll transport: " + Epoll.unavailabilityCause());
         }
+        ControlPaths.requireSocketPathFits(socketPath);
         Files.createDirectories(socketPath.getParent());
         if (Files.exists(socketPath) && someoneListens()) {
             throw new IOException("another drbdd is already serving " + socketPath

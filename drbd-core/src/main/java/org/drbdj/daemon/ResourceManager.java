@@ -83,7 +83,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     }
 
     void start() throws IOException {
-        nbd.start(nbdSocket());
+        nbd.start(ControlPaths.requireSocketPathFits(nbdSocket()));
         DeviceNodes nodes = new DeviceNodes(options.devDir(), Path.of("/dev"), Path.of("/sys"), 30_000);
         DeviceStrategy requested = DeviceStrategy.parse(options.deviceStrategy());
         DeviceAttacherFactory.Selection sel = DeviceAttacherFactory.select(requested,

@@ -61,6 +61,22 @@ class ControlServerTest {
     }
 
     @Test
+    void aSocketPathTooLongForSunPathIsRefusedWithTheReasonOnBothSides() throws Exception {
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(60)).resolve("e".repeat(60)));
+        Path tooLong = deep.resolve("drbdd.sock");
+        server = new ControlServer(tooLong, handler, ControlServer.Access.rootOnly());
+        org.assertj.core.api.Assertions.assertThatThrownBy(server::start)
+                .hasMessageContaining(tooLong.toString()).hasMessageContaining("at most 107")
+                .hasMessageContaining("--run-dir");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlClient.connect(tooLong))
+                .hasMessageContaining("at most 107");
+        Path fits = Path.of("/" + "x".repeat(ControlPaths.MAX_SOCKET_PATH_BYTES - 1));
+        assertThat(ControlPaths.requireSocketPathFits(fits)).isEqualTo(fits);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlPaths.requireSocketPathFits(Path.of(fits + "y")))
+                .hasMessageContaining("108 bytes");
+    }
+
+    @Test
     void requestsAndStreamsRoundTripAndSocketIsOwnerOnly() throws Exception {
         start(ControlServer.Access.rootOnly());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socketPath())))
