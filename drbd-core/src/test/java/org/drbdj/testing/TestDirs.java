@@ -1,35 +1,40 @@
 package org.drbdj.testing;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Private working directories for tests, under the module's {@code target/test-work/} so that a
- * failed run leaves its files for inspection and {@code mvn clean} removes them.
- *
- * <p>Tests bind Unix sockets in these directories, and a socket path may be at most 107 bytes: a
- * checkout in a deep directory would push it over. So the path handed out is a short symlink in
- * the temporary directory ({@code /tmp/drbdj-…}) pointing at the directory under {@code target/}.
+ * Private working directories for tests. Tests bind Unix sockets in them, and a socket path may be
+ * at most 107 bytes, which a checkout in a deep directory would exceed; so the directory itself
+ * lives under the temporary directory ({@code /tmp/drbdj-test/}) where paths stay short, and the
+ * module's {@code target/test-work/} holds a symlink of the same name to it, so that a failed run
+ * is easy to find and inspect.
  */
 public final class TestDirs {
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drbdj-test");
+
     private TestDirs() {
     }
 
-    /** A fresh, empty directory named after the test class and a label, reached by a short path. */
+    /** A fresh, empty directory named after the test class and a label. */
     public static Path create(Class<?> testClass, String label) throws IOException {
-        Path base = Path.of(System.getProperty("user.dir"), "target", "test-work");
-        Files.createDirectories(base);
-        Path real = Files.createTempDirectory(base, testClass.getSimpleName() + "-" + label + "-");
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Path link = tmp.resolve("drbdj-" + Long.toString(System.nanoTime() & 0xffffffffffL, 36));
+        Files.createDirectories(ROOT);
+        Path index = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "test-work"));
+        for (int attempt = 0; ; attempt++) {
+            String name = testClass.getSimpleName() + "-" + label + "-"
+                    + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36 * 36), 36);
             try {
-                return Files.createSymbolicLink(link, real);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                Thread.onSpinWait();
+                Path dir = Files.createDirectory(ROOT.resolve(name));
+                Files.createSymbolicLink(index.resolve(name), dir);
+                return dir;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
             }
         }
-        return real;
     }
 }
