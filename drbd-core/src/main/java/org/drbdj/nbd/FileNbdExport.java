@@ -13,12 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.drbdj.nativeio.Errno;
+import org.drbdj.storage.BackingDevice;
+import org.drbdj.storage.DeviceIoException;
 
 /**
  * An {@link NbdExport} on a plain file (or block device): positional {@link FileChannel} I/O (by
  * default on the caller's event loop, see {@link Settings#inlineDataIo()}), {@code force(false)}
  * (fdatasync) for FLUSH and FUA on a small pool of worker threads ({@code drbd-nbd-file-*}),
- * {@code fallocate} hole punching for TRIM and zeroing for WRITE_ZEROES. Writes go to the
+ * the storage package's discard (hole punching) for TRIM and zeroing for WRITE_ZEROES. Writes go to the
  * page cache, so a FLUSH (device-wide fdatasync) makes every completed write stable, whichever
  * connection sent it: {@link #flushCoversAllConnections()} is true.
  *
@@ -32,7 +35,8 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private final Fallocate fallocate;
+    /** The same file through the storage package, for discard and write-zeroes (FileChannel has neither). */
+    private final BackingDevice holes;
     private final ExecutorService workers;
     private final long sizeBytes;
     private final boolean readOnly;
@@ -42,11 +46,11 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
     private volatile String refusal;
     private volatile boolean closed;
 
-    private FileNbdExport(Path file, FileChannel channel, Fallocate fallocate, ExecutorService workers,
+    private FileNbdExport(Path file, FileChannel channel, BackingDevice holes, ExecutorService workers,
             Settings settings) throws IOException {
         this.file = file;
         this.channel = channel;
-        this.fallocate = fallocate;
+        this.holes = holes;
         this.workers = workers;
         this.sizeBytes = channel.size();
         this.readOnly = settings.readOnly();
@@ -113,18 +117,27 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
         boolean readOnly = settings.readOnly();
         FileChannel channel = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        Fallocate fallocate = readOnly ? null : Fallocate.open(file);
+        BackingDevice holes = readOnly ? null : openForHoles(file);
         ExecutorService workers = Executors.newFixedThreadPool(settings.ioThreads(),
                 new DefaultThreadFactory("drbd-nbd-file", true));
         try {
-            return new FileNbdExport(file, channel, fallocate, workers, settings);
+            return new FileNbdExport(file, channel, holes, workers, settings);
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             channel.close();
-            if (fallocate != null) {
-                fallocate.close();
+            if (holes != null) {
+                holes.close();
             }
             throw e;
+        }
+    }
+
+    /** The file through JNA for discard and write-zeroes, or null without JNA: TRIM is then a no-op. */
+    private static BackingDevice openForHoles(Path file) {
+        try {
+            return BackingDevice.open(file);
+        } catch (IOException | LinkageError e) {
+            return null;
         }
     }
 
@@ -228,9 +241,14 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
     public CompletableFuture<Void> trim(long offsetBytes, long lengthBytes, boolean fua) {
         return mutate(fua, () -> {
             // TRIM is a hint: without hole punching the data simply stays.
-            if (fallocate != null) {
-                fallocate.tryFallocate(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, offsetBytes,
-                        lengthBytes);
+            if (holes != null) {
+                try {
+                    holes.discard(offsetBytes, lengthBytes);
+                } catch (DeviceIoException e) {
+                    if (e.errno() != Errno.EOPNOTSUPP) {
+                        throw e;
+                    }
+                }
             }
         });
     }
@@ -238,13 +256,17 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
     @Override
     public CompletableFuture<Void> writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fua) {
         return mutate(fua, () -> {
+            // Zeroing (ZERO_RANGE, BLKZEROOUT) keeps the blocks allocated, so it serves NO_HOLE too.
             boolean done = false;
-            if (fallocate != null) {
-                done = noHole
-                        ? fallocate.tryFallocate(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE,
-                                offsetBytes, lengthBytes)
-                        : fallocate.tryFallocate(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE,
-                                offsetBytes, lengthBytes);
+            if (holes != null) {
+                try {
+                    holes.writeZeroes(offsetBytes, lengthBytes);
+                    done = true;
+                } catch (DeviceIoException e) {
+                    if (e.errno() != Errno.EOPNOTSUPP) {
+                        throw e;
+                    }
+                }
             }
             if (!done) {
                 writeZeroBuffers(offsetBytes, lengthBytes);
@@ -359,8 +381,8 @@ public final class FileNbdExport implements NbdExport, AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        if (fallocate != null) {
-            fallocate.close();
+        if (holes != null) {
+            holes.close();
         }
         channel.close();
     }
