@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.drbdj.device.AttachedDevice;
+import org.drbdj.state.DeviceState;
+import org.drbdj.state.PeerDeviceState;
+import org.drbdj.state.PeerState;
 import org.drbdj.state.ResourcePolicy;
 import org.drbdj.state.ResourceState;
 import org.drbdj.state.ResourceStateMachine;
@@ -39,6 +42,32 @@ final class Resource {
         this.resourceOptions = resourceOptions;
         this.state = new ResourceStateMachine(ResourceState.created(name, 0), policy, System::nanoTime,
                 org.drbdj.state.PeerAgreement.LOCAL_ONLY);
+    }
+
+    /**
+     * The state with the volumes' live counters laid over it (I/O and meta-data counters, the
+     * bitmap's out-of-sync amount towards each peer): what status, events2 and the status file
+     * show. Counters are not state transitions, so they stay out of the state machine's facts and
+     * never make events2 change lines by themselves.
+     */
+    ResourceState withCounters() {
+        ResourceState s = state.current();
+        for (Minor m : minorsByVnr.values()) {
+            Volume v = m.volume;
+            DeviceState d = s.device(m.vnr);
+            if (v == null || d == null) {
+                continue;
+            }
+            s = s.withDevice(d.withStats(v.stats()));
+            long oos = v.outOfSyncSectors();
+            for (PeerState p : s.peers()) {
+                PeerDeviceState pd = p.peerDevice(m.vnr);
+                if (pd != null) {
+                    s = s.withPeer(p.withPeerDevice(pd.withStats(pd.stats().withOutOfSyncSectors(oos))));
+                }
+            }
+        }
+        return s;
     }
 
     Optional<Minor> byMinor(int minor) {

@@ -1,15 +1,16 @@
 package org.drbdj.daemon;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.drbdj.control.ControlPaths;
@@ -66,8 +67,10 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     private final DaemonOptions options;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
-    private final ExecutorService admin = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService admin = Executors.newSingleThreadScheduledExecutor(
             new io.netty.util.concurrent.DefaultThreadFactory("drbd-admin", true));
+    /** How often the status file's counters are brought up to date. */
+    static final long PROC_REFRESH_MS = 1000;
     private final NbdExportRegistry exports = new NbdExportRegistry();
     private final NbdServer nbd = new NbdServer(exports, NbdServerOptions.defaults());
     private final ProcVersion procVersion = ProcVersion.drbdj("0000000000000000000000000000000000000000",
@@ -91,6 +94,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         LOG.info("/dev/drbdN strategy: {} ({})", sel.strategy().optionValue(), sel.reason());
         attacher = DeviceAttacherFactory.create(sel, nodes, options.runDir());
         writeProcFile();
+        admin.scheduleWithFixedDelay(this::writeProcFile, PROC_REFRESH_MS, PROC_REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -181,7 +185,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         boolean timestamps = o.containsKey("timestamps");
         Events2Renderer renderer = new Events2Renderer(new Events2Options(o.containsKey("statistics"), false, false,
                 timestamps));
-        List<ResourceState> states = resources.values().stream().map(x -> x.state.current()).toList();
+        List<ResourceState> states = resources.values().stream().map(Resource::withCounters).toList();
         List<String> lines = renderer.exists(states, timestamps ? java.time.ZonedDateTime.now() : null);
         if (o.containsKey("now")) {
             reply.accept(ControlResponse.ok(lines));
@@ -552,7 +556,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     }
 
     private ControlResponse status(List<String> targets, Map<String, String> opts) throws Failure {
-        List<ResourceState> states = resources.values().stream().map(x -> x.state.current()).toList();
+        List<ResourceState> states = resources.values().stream().map(Resource::withCounters).toList();
         StatusOptions so = new StatusOptions(opts.containsKey("verbose") ? 1 : 0, opts.containsKey("statistics"),
                 opts.containsKey("json"), false, 80, true);
         List<String> out = new ArrayList<>();
@@ -576,12 +580,24 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return sb.toString();
     }
 
-    /** Rewrites the /proc/drbd-style file atomically, so readers never see half of it. */
+    /** What the status file holds now, so that the periodic refresh rewrites it only on a change. */
+    private String procText = "";
+
+    /**
+     * Rewrites the /proc/drbd-style file atomically, so readers never see half of it. Called on every
+     * state change and, for the counters, once a second ({@link #PROC_REFRESH_MS}) while they move:
+     * a file cannot compute its content at read time as the kernel's /proc/drbd does.
+     */
     private void writeProcFile() {
-        List<ResourceState> states = resources.values().stream().map(r -> r.state.current()).toList();
+        List<ResourceState> states = resources.values().stream().map(Resource::withCounters).toList();
         Path file = ControlPaths.procFile(options.runDir());
+        String text = ProcDrbdRenderer.render(procVersion, states);
+        if (text.equals(procText) && Files.exists(file)) {
+            return;
+        }
         try {
-            StatusFiles.publish(file, ProcDrbdRenderer.render(procVersion, states));
+            StatusFiles.publish(file, text);
+            procText = text;
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write {}: {}", file, e.getMessage());
         }

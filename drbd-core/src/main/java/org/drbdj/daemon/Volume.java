@@ -9,23 +9,30 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.drbdj.meta.MdFlags;
 import org.drbdj.meta.al.ActivityLog;
 import org.drbdj.meta.al.AlLayout;
+import org.drbdj.meta.bitmap.DrbdBitmap;
+import org.drbdj.meta.bitmap.OnDiskBitmap;
 import org.drbdj.nbd.NbdBackendException;
 import org.drbdj.nbd.NbdExport;
 import org.drbdj.nbd.NbdProtocol;
+import org.drbdj.state.DeviceStats;
 import org.drbdj.state.Role;
 import org.drbdj.storage.BackingDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One volume (minor) of a resource while it has a disk: the backing device, its meta-data and the
- * activity log, and the NBD export in front of them. This is the local half of DRBD's write path:
- * every write first makes its 4 MiB extents hot in the activity log (committing a transaction when
- * an extent was cold), then goes to the backing device; replication will add the peer here.
+ * One volume (minor) of a resource while it has a disk: the backing device, its meta-data (the
+ * activity log and the bitmap), and the NBD export in front of them. This is the local half of
+ * DRBD's write path: every write first makes its 4 MiB extents hot in the activity log (committing
+ * a transaction when an extent was cold), then goes to the backing device, and the blocks it
+ * changed are marked out of sync towards the peer in the bitmap while the extents are still hot
+ * (replication will send them to the peer instead when connected).
  *
  * <p>Two views are exported: the public one ({@link #publicExport()}) refuses clients while the
  * resource is not Primary, as DRBD refuses to open a Secondary's device; the device view
@@ -46,6 +53,15 @@ final class Volume implements AutoCloseable {
     private final BackingDevice metaDevice;
     private final VolumeMetaData meta;
     private final ActivityLog al;
+    /** The bitmap (every peer slot) and its area on the meta-data device. */
+    private final OnDiskBitmap bitmap;
+    /** The peer's bitmap slot: 0, as DRBD 8.4 has one peer (v09 meta-data gives it slot 0 too). */
+    private final int peerSlot = 0;
+    private final LongAdder readBytes = new LongAdder();
+    private final LongAdder writtenBytes = new LongAdder();
+    /** Requests accepted but not answered ({@code ap:}/upper-pending) and those at the disk ({@code lo:}). */
+    private final AtomicInteger upperPending = new AtomicInteger();
+    private final AtomicInteger lowerPending = new AtomicInteger();
     private final long sizeBytes;
     private final OnIoError onIoError;
     private final ExecutorService io;
@@ -56,7 +72,7 @@ final class Volume implements AutoCloseable {
     Volume(String resource, int vnr, int minor, BackingDevice device, BackingDevice metaDevice, VolumeMetaData meta,
            int alExtents,
            long alNextTrNumber, OnIoError onIoError, java.util.function.Supplier<Role> role,
-           Consumer<IOException> diskFailure) {
+           Consumer<IOException> diskFailure) throws IOException {
         this.resource = resource;
         this.vnr = vnr;
         this.minor = minor;
@@ -64,9 +80,13 @@ final class Volume implements AutoCloseable {
         this.metaDevice = metaDevice;
         this.meta = meta;
         this.sizeBytes = meta.usableBytes(device.sizeBytes());
+        this.bitmap = new OnDiskBitmap(metaDevice, meta.bmOffsetBytes(),
+                new DrbdBitmap(DrbdBitmap.bitsForSizeBytes(sizeBytes), meta.maxPeers()));
+        bitmap.readAll();
         AlLayout layout = AlLayout.ofSize(meta.alOffsetBytes(), meta.alSizeBytes());
+        // Bits of an extent leaving the AL must be on disk first: after a crash only AL extents are re-marked.
         this.al = new ActivityLog(metaDevice, layout, Math.min(alExtents, layout.maxAlExtents()), alNextTrNumber,
-                extents -> metaDevice.flush());
+                ActivityLog.EvictionHook.writingBitmap(bitmap));
         this.onIoError = onIoError;
         this.role = role;
         this.diskFailure = diskFailure;
@@ -98,6 +118,17 @@ final class Volume implements AutoCloseable {
         return "drbd" + minor;
     }
 
+    /** Data known to differ from the peer's copy, from the bitmap ({@code oos:}, {@code out-of-sync:}). */
+    long outOfSyncSectors() {
+        return bitmap.bitmap().count(peerSlot) * (DrbdBitmap.BYTES_PER_BIT / 512);
+    }
+
+    /** The device counters of /proc/drbd and {@code events2 --statistics} ({@code dw dr al bm lo ap}). */
+    DeviceStats stats() {
+        return new DeviceStats(readBytes.sum() / 512, writtenBytes.sum() / 512, al.transactionsWritten(),
+                bitmap.pagesWritten(), upperPending.get(), lowerPending.get());
+    }
+
     NbdExport publicExport() {
         return new Export(false);
     }
@@ -116,15 +147,25 @@ final class Volume implements AutoCloseable {
             f.completeExceptionally(new NbdBackendException(NbdProtocol.EIO, minor + ": disk failed, " + what + " refused"));
             return f;
         }
+        upperPending.incrementAndGet();
         io.execute(() -> {
+            Exception failure = null;
+            lowerPending.incrementAndGet();
             try {
                 action.run();
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            } finally {
+                lowerPending.decrementAndGet();
+                upperPending.decrementAndGet();
+            }
+            if (failure == null) {
                 f.complete(null);
-            } catch (IOException e) {
+            } else if (failure instanceof IOException e) {
                 onError(e, what);
                 f.completeExceptionally(new NbdBackendException(NbdProtocol.EIO, e.getMessage(), e));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
+            } else {
+                f.completeExceptionally(failure);
             }
         });
         return f;
@@ -151,7 +192,11 @@ final class Volume implements AutoCloseable {
      */
     private static final int INLINE_MAX_BYTES = 128 * 1024;
 
-    /** Writes into extents already reserved (and committed) in the activity log, then releases them. */
+    /**
+     * Writes into extents already reserved (and committed) in the activity log, marks the blocks out
+     * of sync, then releases the extents: the bits must be set while the extents are hot, since the
+     * AL writes a page of bits to disk only when it evicts their extent.
+     */
     private void writeReserved(ByteBuffer data, long offsetBytes, boolean fua) throws IOException {
         int length = data.remaining();
         try {
@@ -160,9 +205,20 @@ final class Volume implements AutoCloseable {
             } else {
                 device.write(data, offsetBytes);
             }
+            writtenBytes.add(length);
         } finally {
+            markUnreplicated(offsetBytes, length);
             al.complete(offsetBytes, length);
         }
+    }
+
+    /**
+     * Records a change the peer has not received. Without replication (not connected, DRBD's
+     * StandAlone/WFConnection) that is every change, as the kernel's drbd_set_out_of_sync; even a
+     * failed local write counts, since the blocks may now differ from the peer's.
+     */
+    private void markUnreplicated(long offsetBytes, long lengthBytes) {
+        bitmap.bitmap().markOutOfSync(peerSlot, offsetBytes, lengthBytes);
     }
 
     /** Runs an I/O on the calling thread (used only where it cannot wait on anything but the disk). */
@@ -193,6 +249,7 @@ final class Volume implements AutoCloseable {
             try {
                 op.apply(pos, len);
             } finally {
+                markUnreplicated(pos, len);
                 al.complete(pos, len);
             }
             pos += len;
@@ -202,7 +259,11 @@ final class Volume implements AutoCloseable {
         }
     }
 
-    /** Marks the meta-data clean and closes the backing device; called on detach/down. */
+    /**
+     * Writes the changed bitmap pages, marks the meta-data clean and closes the backing device;
+     * called on detach/down. The order matters: only with the bits on disk may the AL be declared
+     * clean, since a clean AL is not re-marked at the next attach.
+     */
     @Override
     public void close() {
         io.shutdown();
@@ -216,6 +277,7 @@ final class Volume implements AutoCloseable {
         try {
             if (!failed) {
                 device.flush();
+                bitmap.writeChanged();
                 meta.updateFlags(MdFlags.AL_CLEAN, MdFlags.PRIMARY_IND);
             }
         } catch (IOException | RuntimeException e) {
@@ -289,7 +351,10 @@ final class Volume implements AutoCloseable {
             }
             ByteBuf buf = alloc.directBuffer(lengthBytes, lengthBytes);
             ByteBuffer nio = buf.nioBuffer(0, lengthBytes);
-            return submit(() -> device.read(nio, offsetBytes), "read").handle((v, e) -> {
+            return submit(() -> {
+                device.read(nio, offsetBytes);
+                readBytes.add(lengthBytes);
+            }, "read").handle((v, e) -> {
                 if (e != null) {
                     buf.release();
                     throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
