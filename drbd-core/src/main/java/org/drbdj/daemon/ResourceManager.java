@@ -73,8 +73,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     static final long PROC_REFRESH_MS = 1000;
     private final NbdExportRegistry exports = new NbdExportRegistry();
     private final NbdServer nbd = new NbdServer(exports, NbdServerOptions.defaults());
-    private final ProcVersion procVersion = ProcVersion.drbdj("0000000000000000000000000000000000000000",
-            "0.1.0", "drbdj", "");
+    private final ProcVersion procVersion = ProcVersion.ofThisBuild();
     private DeviceAttacher attacher;
 
     ResourceManager(DaemonOptions options) {

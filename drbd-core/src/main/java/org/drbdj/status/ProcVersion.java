@@ -43,6 +43,31 @@ public record ProcVersion(String release, int apiVersion, int protocolMin, int p
                 "GIT-hash: " + gitHash + " build by drbdj-" + drbdjVersion + "@" + host + ", " + buildTime);
     }
 
+    /** Where the build records what it built (see drbd-core's pom: git-commit-id-maven-plugin). */
+    static final String BUILD_PROPERTIES = "build.properties";
+
+    /**
+     * drbdj's version lines for this build: commit, version, host and time from the build's
+     * {@value #BUILD_PROPERTIES}; a build without git (a source tarball) says {@code unknown} for the
+     * commit, and a commit with uncommitted changes gets drbdj's {@code -dirty} suffix, as git describe.
+     */
+    public static ProcVersion ofThisBuild() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = ProcVersion.class.getResourceAsStream(BUILD_PROPERTIES)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            // unreadable build stamp: the fields below say unknown
+        }
+        String hash = p.getProperty("git.commit.id", "unknown");
+        if (Boolean.parseBoolean(p.getProperty("git.dirty", "false"))) {
+            hash += "-dirty";
+        }
+        return drbdj(hash, p.getProperty("git.build.version", "unknown"), p.getProperty("git.build.host", ""),
+                p.getProperty("git.build.time", "unknown"));
+    }
+
     /** The two lines, each ending in a newline. */
     public String render() {
         return "version: " + release + " (api:" + apiVersion + "/proto:" + protocolMin + "-" + protocolMax + ")\n"

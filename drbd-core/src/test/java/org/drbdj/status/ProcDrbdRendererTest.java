@@ -221,4 +221,17 @@ class ProcDrbdRendererTest {
                 .withStats(ConnectionStats.IDLE).withPeerDevice(pd);
         return ResourceState.created("test", 0).withDevice(DeviceState.created(0, 1).withDisk(disk)).withPeer(peer);
     }
+
+    @Test
+    void thisBuildsVersionLinesNameTheCommitItWasBuiltFrom() throws Exception {
+        String rendered = ProcVersion.ofThisBuild().render();
+        assertThat(rendered).startsWith("version: 8.4.11-1 (api:1/proto:86-101)\nGIT-hash: ")
+                .matches("(?s).*build by drbdj-\\S+@\\S*, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n");
+        java.nio.file.Path gitDir = java.nio.file.Path.of(System.getProperty("user.dir")).getParent().resolve(".git");
+        if (java.nio.file.Files.exists(gitDir)) { // a build from a git checkout (CI clones one)
+            org.drbdj.testing.ProcessRunner.Result head = org.drbdj.testing.ProcessRunner.run(
+                    List.of("git", "-C", gitDir.getParent().toString(), "rev-parse", "HEAD"), 30);
+            assertThat(rendered).contains("GIT-hash: " + head.stdout().strip());
+        }
+    }
 }
