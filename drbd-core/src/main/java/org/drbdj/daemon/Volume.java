@@ -180,9 +180,9 @@ final class Volume implements AutoCloseable {
     }
 
     /** A write: make the extents hot in the AL, write, release the extents. */
-    private void write(ByteBuffer data, long offsetBytes, boolean fua) throws IOException {
-        al.begin(offsetBytes, data.remaining());
-        writeReserved(data, offsetBytes, fua);
+    private void write(ByteBuffer[] data, int length, long offsetBytes, boolean fua) throws IOException {
+        al.begin(offsetBytes, length);
+        writeReserved(data, length, offsetBytes, fua);
     }
 
     /**
@@ -197,14 +197,10 @@ final class Volume implements AutoCloseable {
      * of sync, then releases the extents: the bits must be set while the extents are hot, since the
      * AL writes a page of bits to disk only when it evicts their extent.
      */
-    private void writeReserved(ByteBuffer data, long offsetBytes, boolean fua) throws IOException {
-        int length = data.remaining();
+    private void writeReserved(ByteBuffer[] data, int length, long offsetBytes, boolean fua) throws IOException {
         try {
-            if (fua) {
-                device.writeFua(data, offsetBytes);
-            } else {
-                device.write(data, offsetBytes);
-            }
+            // Gathering: the pieces of a large write as they came off the socket, never joined in a copy.
+            device.write(data, offsetBytes, fua);
             writtenBytes.add(length);
         } finally {
             markUnreplicated(offsetBytes, length);
@@ -370,28 +366,29 @@ final class Volume implements AutoCloseable {
                 return refused;
             }
             // The server releases data once the future completes, so the NIO view stays valid until then.
-            ByteBuffer nio = data.nioBuffer();
-            if (failed || fua || nio.remaining() > INLINE_MAX_BYTES) {
-                return submit(() -> Volume.this.write(nio, offsetBytes, fua), "write");
+            ByteBuffer[] nio = data.nioBuffers();
+            int length = data.readableBytes();
+            if (failed || fua || length > INLINE_MAX_BYTES) {
+                return submit(() -> Volume.this.write(nio, length, offsetBytes, fua), "write");
             }
-            switch (al.tryBegin(offsetBytes, nio.remaining())) {
+            switch (al.tryBegin(offsetBytes, length)) {
                 case ACTIVE:
                     // Fast path: the extents are hot and committed, nothing to wait for but the page
                     // cache, so the write runs right here instead of hopping to the I/O pool and back.
-                    return inline(() -> writeReserved(nio, offsetBytes, false), "write");
+                    return inline(() -> writeReserved(nio, length, offsetBytes, false), "write");
                 case NEEDS_COMMIT:
                     // Reserved, but the AL transaction must reach the disk first: that waits, so on the pool.
                     return submit(() -> {
                         try {
                             al.commit();
                         } catch (IOException e) {
-                            al.complete(offsetBytes, nio.remaining());
+                            al.complete(offsetBytes, length);
                             throw e;
                         }
-                        writeReserved(nio, offsetBytes, false);
+                        writeReserved(nio, length, offsetBytes, false);
                     }, "write");
                 default:
-                    return submit(() -> Volume.this.write(nio, offsetBytes, false), "write");
+                    return submit(() -> Volume.this.write(nio, length, offsetBytes, false), "write");
             }
         }
 

@@ -50,6 +50,23 @@ public interface BackingDevice extends Closeable {
     /** Like {@link #write} but durable on return, the analogue of a REQ_FUA bio. */
     void writeFua(ByteBuffer src, long offsetBytes) throws IOException;
 
+    /**
+     * Writes the buffers back to back from {@code offsetBytes}, as one request (a gathering write:
+     * the pieces of a large NBD write as they arrived from the socket, without joining them first);
+     * advances each buffer's position. With {@code fua} the whole range is durable on return.
+     */
+    default void write(ByteBuffer[] srcs, long offsetBytes, boolean fua) throws IOException {
+        long pos = offsetBytes;
+        for (ByteBuffer b : srcs) {
+            int n = b.remaining();
+            write(b, pos);
+            pos += n;
+        }
+        if (fua) {
+            flush();
+        }
+    }
+
     /** Makes every completed write durable (fdatasync; a REQ_PREFLUSH). */
     void flush() throws IOException;
 

@@ -165,6 +165,23 @@ public final class FaultInjectingDevice implements BackingDevice {
         doWrite(src, offsetBytes, true);
     }
 
+    /** One request, one write to count and fault: the pieces are joined (a copy; this is a test seam). */
+    @Override
+    public void write(ByteBuffer[] srcs, long offsetBytes, boolean fua) throws IOException {
+        int total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        ByteBuffer joined = ByteBuffer.allocate(total);
+        for (ByteBuffer b : srcs) {
+            joined.put(b.duplicate());
+        }
+        doWrite(joined.flip(), offsetBytes, fua);
+        for (ByteBuffer b : srcs) {
+            b.position(b.limit());
+        }
+    }
+
     private void doWrite(ByteBuffer src, long offsetBytes, boolean fua) throws IOException {
         String op = fua ? "writeFua" : "write";
         int length = src.remaining();

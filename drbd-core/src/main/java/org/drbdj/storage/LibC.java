@@ -21,6 +21,9 @@ final class LibC {
 
     static final int SEEK_END = 2;
 
+    /** Most iovecs one pwritev takes (UIO_MAXIOV). */
+    static final int IOV_MAX = 1024;
+
     static final int FALLOC_FL_KEEP_SIZE = 0x01;
     static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     static final int FALLOC_FL_ZERO_RANGE = 0x10;
@@ -48,6 +51,8 @@ final class LibC {
     static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
 
     static native long pwrite(int fd, Pointer buf, long count, long offset) throws LastErrorException;
+
+    static native long pwritev(int fd, Pointer iov, int iovcnt, long offset) throws LastErrorException;
 
     static native long pwritev2(int fd, Pointer iov, int iovcnt, long offset, int flags) throws LastErrorException;
 

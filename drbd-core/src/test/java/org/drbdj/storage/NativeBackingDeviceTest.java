@@ -77,6 +77,48 @@ class NativeBackingDeviceTest {
         assertThat(fileBytes(img, 12_345, 10_000)).isEqualTo(random(10_000, 1));
     }
 
+    /** Pieces of one request, like the slices of an NBD write as they came off the socket. */
+    private static ByteBuffer[] pieces(byte[] data, int[] sizes, boolean direct) {
+        ByteBuffer[] out = new ByteBuffer[sizes.length];
+        int at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            ByteBuffer b = direct ? ByteBuffer.allocateDirect(sizes[i]) : ByteBuffer.allocate(sizes[i]);
+            b.put(data, at, sizes[i]).flip();
+            at += sizes[i];
+            out[i] = b;
+        }
+        return out;
+    }
+
+    @Test
+    void gatheringWritesLandBackToBackWithAndWithoutFuaAndWithHeapPieces() throws IOException {
+        Path img = image("gather.img");
+        int[] sizes = {65536, 1000, 4096, 300_000, 7};
+        int total = java.util.Arrays.stream(sizes).sum();
+        try (BackingDevice dev = BackingDevice.open(img)) {
+            for (int round = 0; round < 3; round++) {
+                byte[] data = random(total, 10 + round);
+                ByteBuffer[] bufs = pieces(data, sizes, round != 2); // round 2: heap pieces (the copying path)
+                long offset = 777 + round * 2_000_000L;
+                dev.write(bufs, offset, round == 1);
+                assertThat(bufs).allMatch(b -> !b.hasRemaining());
+                assertThat(fileBytes(img, offset, total)).isEqualTo(data);
+            }
+            ByteBuffer[] tooFar = pieces(new byte[8192], new int[] {4096, 4096}, true);
+            assertThatThrownBy(() -> dev.write(tooFar, SIZE - 4096, false)).isInstanceOf(IllegalArgumentException.class);
+        }
+        try (BackingDevice dev = BackingDevice.open(img, BackingDevice.OpenOptions.DIRECT)) {
+            byte[] data = random(3 * 4096, 20);
+            ByteBuffer[] aligned = new ByteBuffer[3];
+            for (int i = 0; i < 3; i++) {
+                aligned[i] = AlignedBufferPool.allocateAligned(4096);
+                aligned[i].put(data, i * 4096, 4096).flip();
+            }
+            dev.write(aligned, 8192, true);
+            assertThat(fileBytes(img, 8192, data.length)).isEqualTo(data);
+        }
+    }
+
     @Test
     void largeWriteIsSplitAcrossBounceBuffers() throws IOException {
         Path img = image("big.img");
