@@ -596,6 +596,8 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 throw new RequestFailure(17, res.name + ": State change failed: (-2) Need access to UpToDate data\n"
                         + "additional info from drbdd: detaching the only disk of a Primary; demote first, or use --force");
             }
+            // A disk with data leaves through Detaching, as the disk-state table requires.
+            res.state.updateFacts(x -> x.withDevice(x.device(m.vnr).withDisk(DiskState.DETACHING)));
             closeVolume(res, m);
             res.state.updateFacts(x -> x.withDevice(x.device(m.vnr).withDisk(DiskState.DISKLESS)));
         }
