@@ -41,6 +41,23 @@ final class DaemonCall {
         }
     }
 
+    /**
+     * Sends one read-only request and returns its output lines, even under {@code -d}: a dry run
+     * of adjust still has to know the running state, as drbdadm still runs {@code drbdsetup show}.
+     *
+     * @throws IOException when drbdd cannot be reached or refuses the request (with its message)
+     */
+    static List<String> query(ControlRequest request) throws IOException {
+        Path socket = ControlPaths.controlSocket(ControlPaths.runDir());
+        try (ControlClient client = ControlClient.connect(socket)) {
+            ControlResponse response = client.call(request);
+            if (response.exitCode() != 0) {
+                throw new IOException(request.command() + ": " + String.join("; ", response.errors()));
+            }
+            return response.output();
+        }
+    }
+
     /** Sends one streaming request (events2) and prints every response as it arrives. */
     static int stream(ControlRequest request, boolean dryRun, PrintWriter out, PrintWriter err) {
         if (dryRun) {

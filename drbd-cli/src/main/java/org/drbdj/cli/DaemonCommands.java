@@ -1,5 +1,6 @@
 package org.drbdj.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.drbdj.control.ControlRequest;
+import org.drbdj.control.Json;
+import org.drbdj.control.RunningResource;
 import org.drbdj.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -180,14 +183,36 @@ final class DaemonCommands {
     }
 
     @Command(name = "adjust", mixinStandardHelpOptions = true,
-            description = "Make the running resource match the configuration: apply only the difference.")
+            description = "Make the running resource match the configuration: apply only the difference"
+                    + " (a resource that is not up is brought up).")
     static final class Adjust extends ResourceCommand {
         @Override
-        List<ControlRequest> plan(ConfigOptions.Selection target) {
-            // drbdd treats each request as "make it so", so adjust sends the whole desired state and
-            // the daemon applies only what differs from its running state.
-            return ConfigRequestPlanner.up(target).stream()
-                    .map(r -> r.withOption("_adjust", "yes")).toList();
+        public Integer call() {
+            List<ConfigOptions.Selection> targets;
+            try {
+                targets = config.select(resources, false);
+            } catch (ConfigException e) {
+                return ConfigOptions.report(e, err());
+            }
+            Map<String, RunningResource> running = new LinkedHashMap<>();
+            try {
+                for (String line : DaemonCall.query(new ControlRequest("show", List.of("all"), Map.of("json", "yes")))) {
+                    RunningResource r = RunningResource.fromJson(Json.parse(line));
+                    running.put(r.name(), r);
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                err().println("drbdadm: adjust: reading the running configuration: " + e.getMessage());
+                err().flush();
+                return Drbdadm.EXIT_EXEC_ERROR;
+            }
+            List<ControlRequest> plan = new ArrayList<>();
+            for (ConfigOptions.Selection target : targets) {
+                RunningResource now = running.get(target.resource().name());
+                plan.addAll(now == null ? ConfigRequestPlanner.up(target)
+                        : AdjustPlanner.plan(DesiredState.of(target.resource()), now,
+                                target.volume().map(v -> v.number())));
+            }
+            return DaemonCall.execute(plan, root.dryRun, out(), err());
         }
     }
 

@@ -121,6 +121,11 @@ class DrbdadmCommandSurfaceTest {
         assertThat(r.exit).isEqualTo(Drbdadm.EXIT_EXEC_ERROR);
         assertThat(r.err).contains("cannot reach drbdd at " + runDir.resolve("drbdd.sock"))
                 .contains("systemctl start drbdd");
+        // Even a dry run of adjust needs drbdd: the plan is the difference to what it runs.
+        Run adjust = drbdadm("-c", SPEC_CONF, "--node-name", "node1", "-d", "adjust", "test");
+        assertThat(adjust.exit).isEqualTo(Drbdadm.EXIT_EXEC_ERROR);
+        assertThat(adjust.out).isEmpty();
+        assertThat(adjust.err).contains("adjust: reading the running configuration: cannot reach drbdd at");
         Run proc = drbdadm("proc");
         assertThat(proc.exit).isEqualTo(Drbdadm.EXIT_EXEC_ERROR);
         assertThat(proc.err).contains("no status file");

@@ -238,6 +238,39 @@ public final class OptionSchema {
     }
 
     /**
+     * The value in a form that is equal exactly when DRBD applies the same setting, as drbdadm
+     * adjust compares a configuration with {@code drbdsetup show}: numbers in the option's scale
+     * ({@code 1M} and {@code 1024k} of {@code resync-rate} are both {@code 1024}), clamped where
+     * DRBD clamps; enum words in the schema's spelling; anything else as written. A null text
+     * means "not set" and gives the default. A value the schema rejects is returned as written.
+     */
+    public static String canonicalValue(OptionDef def, String text) {
+        String v = text == null ? def.defaultValue() : text;
+        switch (def.type()) {
+            case NUMERIC:
+            case ENUM_NUM: {
+                if (def.enumValues().contains(v)) {
+                    return v;
+                }
+                Long l = parseNumber(v, def.scale());
+                if (l == null) {
+                    return v;
+                }
+                return Long.toUnsignedString(def.implicitClamp() ? Math.max(def.min(), Math.min(def.max(), l)) : l);
+            }
+            case ENUM_NOCASE:
+                for (String e : def.enumValues()) {
+                    if (e.equalsIgnoreCase(v)) {
+                        return e;
+                    }
+                }
+                return v;
+            default:
+                return v;
+        }
+    }
+
+    /**
      * Parses a number with an optional unit suffix into {@code scale} units, as drbd-utils'
      * {@code new_strtoll}: K/k = KiB, M/m = MiB, G/g = GiB, s = 512-byte sectors; converting to a
      * coarser unit rounds up. Returns null when not a number or on overflow.

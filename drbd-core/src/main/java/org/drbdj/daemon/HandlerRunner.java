@@ -51,10 +51,10 @@ final class HandlerRunner {
         String backing = res.state.current().device(minor.vnr).backingDeviceText();
         env.put("DRBD_BACKING_DEV", backing);
         env.put("DRBD_BACKING_DEV_" + minor.vnr, backing);
-        res.net.ifPresent(net -> {
-            putAddress(env, "DRBD_MY", net.get("_local"));
-            putAddress(env, "DRBD_PEER", net.get("_peer"));
-            env.put("DRBD_PEERS", host(net.get("_peer")));
+        res.connection.ifPresent(c -> {
+            putAddress(env, "DRBD_MY", c.localAddress());
+            putAddress(env, "DRBD_PEER", c.peerAddress());
+            env.put("DRBD_PEERS", host(c.peerAddress()));
         });
         LOG.info("{}: calling handler {}: {}", res.name, name, command);
         try {
@@ -91,9 +91,6 @@ final class HandlerRunner {
 
     /** {@code ipv4:10.0.0.1:7789} -> {@code DRBD_X_ADDRESS=10.0.0.1}, {@code DRBD_X_AF=ipv4}. */
     private static void putAddress(Map<String, String> env, String prefix, String address) {
-        if (address == null) {
-            return;
-        }
         int colon = address.indexOf(':');
         env.put(prefix + "_AF", address.substring(0, colon));
         env.put(prefix + "_ADDRESS", host(address));

@@ -1,8 +1,11 @@
 package org.drbdj.daemon;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.drbdj.control.RunningResource;
 import org.drbdj.device.AttachedDevice;
 import org.drbdj.state.DeviceState;
 import org.drbdj.state.PeerDeviceState;
@@ -12,8 +15,9 @@ import org.drbdj.state.ResourceState;
 import org.drbdj.state.ResourceStateMachine;
 
 /**
- * One resource in drbdd: its state machine and its minors. Structure (minors, disks, devices) is
- * changed only by the resource manager's admin thread; the state snapshot is read from anywhere.
+ * One resource in drbdd: its state machine, its minors and the settings it was given. Structure
+ * and settings are changed only by the resource manager's admin thread; the state snapshot is
+ * read from anywhere.
  */
 final class Resource {
     /** A minor of this resource: the volume when a disk is attached, the device node when made. */
@@ -22,7 +26,8 @@ final class Resource {
         final int minor;
         Volume volume;
         AttachedDevice device;
-        Map<String, String> diskOptions = Map.of();
+        /** The attach settings (devices, meta-data placement, disk options) while a disk is attached. */
+        RunningResource.Disk disk;
 
         Minor(int vnr, int minor) {
             this.vnr = vnr;
@@ -33,9 +38,10 @@ final class Resource {
     final String name;
     final ResourceStateMachine state;
     final Map<Integer, Minor> minorsByVnr = new TreeMap<>();
+    /** Resource options and, under {@code handler.NAME}, the handler commands. */
     Map<String, String> resourceOptions;
-    /** The connect request's settings (peer addresses, net options) while configured. */
-    Optional<Map<String, String>> net = Optional.empty();
+    /** The connect request's settings (addresses, net options) while configured. */
+    Optional<RunningResource.Connection> connection = Optional.empty();
 
     Resource(String name, Map<String, String> resourceOptions, ResourcePolicy policy) {
         this.name = name;
@@ -72,5 +78,23 @@ final class Resource {
 
     Optional<Minor> byMinor(int minor) {
         return minorsByVnr.values().stream().filter(m -> m.minor == minor).findFirst();
+    }
+
+    /** The settings as {@code show} reports them. */
+    RunningResource running() {
+        Map<String, String> options = new TreeMap<>();
+        Map<String, String> handlers = new TreeMap<>();
+        resourceOptions.forEach((k, v) -> {
+            if (k.startsWith(HandlerRunner.OPTION_PREFIX)) {
+                handlers.put(k.substring(HandlerRunner.OPTION_PREFIX.length()), v);
+            } else {
+                options.put(k, v);
+            }
+        });
+        List<RunningResource.Volume> volumes = new ArrayList<>();
+        for (Minor m : minorsByVnr.values()) {
+            volumes.add(new RunningResource.Volume(m.vnr, m.minor, Optional.ofNullable(m.disk)));
+        }
+        return new RunningResource(name, options, handlers, volumes, connection);
     }
 }

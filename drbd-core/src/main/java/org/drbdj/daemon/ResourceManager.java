@@ -13,11 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.drbdj.config.OptionDef;
+import org.drbdj.config.OptionSchema;
 import org.drbdj.control.ControlPaths;
 import org.drbdj.control.ControlRequest;
 import org.drbdj.control.ControlResponse;
 import org.drbdj.control.ControlServer;
 import org.drbdj.control.RequestHandler;
+import org.drbdj.control.RunningResource;
 import org.drbdj.device.DeviceAttacher;
 import org.drbdj.device.DeviceAttacherFactory;
 import org.drbdj.device.DeviceNodes;
@@ -35,6 +38,7 @@ import org.drbdj.nbd.NbdServerOptions;
 import org.drbdj.state.ConnectionState;
 import org.drbdj.state.DeviceState;
 import org.drbdj.state.DiskState;
+import org.drbdj.state.PeerDeviceState;
 import org.drbdj.state.PeerState;
 import org.drbdj.state.ResourcePolicy;
 import org.drbdj.state.ResourceState;
@@ -48,6 +52,7 @@ import org.drbdj.status.Events2Renderer;
 import org.drbdj.status.ProcVersion;
 import org.drbdj.status.StatusFiles;
 import org.drbdj.status.Rendered;
+import org.drbdj.status.ShowRenderer;
 import org.drbdj.status.SimpleQueries;
 import org.drbdj.status.StatusOptions;
 import org.drbdj.status.StatusRenderer;
@@ -111,7 +116,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             ControlResponse response;
             try {
                 response = dispatch(request);
-            } catch (Failure f) {
+            } catch (RequestFailure f) {
                 response = ControlResponse.failure(f.exitCode, f.getMessage());
             } catch (MetaDataException e) {
                 response = ControlResponse.failure(10, e.getMessage());
@@ -194,24 +199,18 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         subscribers.add(new Subscriber(renderer, reply, timestamps));
     }
 
-    /** A request refused with drbdsetup's exit code and message. */
-    private static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int exitCode;
-
-        Failure(int exitCode, String message) {
-            super(message);
-            this.exitCode = exitCode;
-        }
-    }
-
-    private ControlResponse dispatch(ControlRequest r) throws Failure, IOException {
+    private ControlResponse dispatch(ControlRequest r) throws RequestFailure, IOException {
         List<String> a = r.args();
         switch (r.command()) {
             case "new-resource": return newResource(arg(a, 0), r);
-            case "new-minor": return newMinor(resource(arg(a, 0)), Integer.parseInt(arg(a, 1)), Integer.parseInt(arg(a, 2)), r);
-            case "attach": return attach(Integer.parseInt(arg(a, 0)), arg(a, 1), arg(a, 2), arg(a, 3), r);
+            case "new-minor": return newMinor(resource(arg(a, 0)), number(a, 1, "minor"), number(a, 2, "volume"));
+            case "del-minor": return delMinor(number(a, 0, "minor"));
+            case "attach": return attach(number(a, 0, "minor"), arg(a, 1), arg(a, 2), arg(a, 3), r);
             case "connect": return connect(resource(arg(a, 0)), arg(a, 1), arg(a, 2), r);
+            case "resource-options": return resourceOptions(resource(arg(a, 0)), r);
+            case "disk-options": return diskOptions(number(a, 0, "minor"), r);
+            case "net-options": return netOptions(resource(arg(a, 0)), r);
+            case "show": return show(a, r.options());
             case "disconnect": return disconnect(resourceOf(arg(a, 0)));
             case "detach": return detach(arg(a, 0), r.options().containsKey("force"));
             case "primary": return primary(resourceOf(arg(a, 0)), r.options().containsKey("overwrite-data-of-peer"));
@@ -222,42 +221,52 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             case "dstate": return perVolume(arg(a, 0), SimpleQueries::dstate84);
             case "status": return status(a, r.options());
             default:
-                throw new Failure(20, "drbdd: '" + r.command() + "' is not supported by this drbdd yet");
+                throw new RequestFailure(20, "drbdd: '" + r.command() + "' is not supported by this drbdd yet");
         }
     }
 
-    private static String arg(List<String> args, int i) throws Failure {
+    private static String arg(List<String> args, int i) throws RequestFailure {
         if (i >= args.size()) {
-            throw new Failure(10, "drbdd: request lacks argument " + (i + 1));
+            throw new RequestFailure(10, "drbdd: request lacks argument " + (i + 1));
         }
         return args.get(i);
     }
 
-    private Resource resource(String name) throws Failure {
+    /** A numeric argument (minor, volume); anything else is refused naming the argument. */
+    private static int number(List<String> args, int i, String what) throws RequestFailure {
+        String text = arg(args, i);
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new RequestFailure(10, "drbdd: " + what + " '" + text + "' is not a non-negative number");
+    }
+
+    private Resource resource(String name) throws RequestFailure {
         Resource r = resources.get(name);
         if (r == null) {
-            throw new Failure(10, name + ": No such resource");
+            throw new RequestFailure(10, name + ": No such resource");
         }
         return r;
     }
 
     /** {@code RES} or {@code RES/VOL}: the resource part. */
-    private Resource resourceOf(String target) throws Failure {
+    private Resource resourceOf(String target) throws RequestFailure {
         int slash = target.indexOf('/');
         return resource(slash < 0 ? target : target.substring(0, slash));
     }
 
     // ---------------------------------------------------------------- configuration requests
 
-    private ControlResponse newResource(String name, ControlRequest r) throws Failure {
+    private ControlResponse newResource(String name, ControlRequest r) throws RequestFailure {
         if (resources.containsKey(name)) {
-            if (r.options().containsKey("_adjust")) {
-                return ControlResponse.ok(List.of());
-            }
-            throw new Failure(10, name + ": Failure: (161) Resource already exists; use 'drbdadm adjust " + name + "'");
+            throw new RequestFailure(10, name + ": Failure: (161) Resource already exists; use 'drbdadm adjust " + name + "'");
         }
-        Map<String, String> opts = new LinkedHashMap<>(r.options());
-        opts.remove("_adjust");
+        Map<String, String> opts = RequestOptions.settings(name, RequestOptions.Kind.RESOURCE, r.options(), List.of());
         Resource res = new Resource(name, opts, ResourcePolicy.DEFAULT);
         res.state.addListener((before, after, change, nowNs) -> LOG.info("{}: {} -> {}", name, summary(before), summary(after)));
         resources.put(name, res);
@@ -265,30 +274,59 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return ControlResponse.ok(List.of());
     }
 
-    private ControlResponse newMinor(Resource res, int minor, int vnr, ControlRequest r) throws Failure {
+    private ControlResponse newMinor(Resource res, int minor, int vnr) throws RequestFailure {
+        if (res.minorsByVnr.containsKey(vnr)) {
+            throw new RequestFailure(10, res.name + "/" + vnr + ": Failure: (161) Minor or volume exists already (minor "
+                    + res.minorsByVnr.get(vnr).minor + ")");
+        }
         for (Resource other : resources.values()) {
             Optional<Resource.Minor> m = other.byMinor(minor);
             if (m.isPresent()) {
-                if (other == res && m.get().vnr == vnr && r.options().containsKey("_adjust")) {
-                    return ControlResponse.ok(List.of());
-                }
-                throw new Failure(10, "minor " + minor + ": Failure: (161) Minor or volume exists already (in "
+                throw new RequestFailure(10, "minor " + minor + ": Failure: (161) Minor or volume exists already (in "
                         + other.name + ")");
             }
         }
         res.minorsByVnr.put(vnr, new Resource.Minor(vnr, minor));
-        res.state.updateFacts(s -> s.withDevice(DeviceState.created(vnr, minor)));
+        res.state.updateFacts(s -> {
+            ResourceState out = s.withDevice(DeviceState.created(vnr, minor));
+            // A volume added to a connected resource gets its peer device, as in DRBD.
+            for (PeerState p : s.peers()) {
+                out = out.withPeer(p.withPeerDevice(PeerDeviceState.created(vnr)));
+            }
+            return out;
+        });
+        LOG.info("{}/{}: minor {} created", res.name, vnr, minor);
         return ControlResponse.ok(List.of());
     }
 
-    private Resource.Minor minorOrFail(int minor) throws Failure {
+    /** {@code del-minor MINOR}: removes a volume whose disk is detached (drbdsetup del-minor). */
+    private ControlResponse delMinor(int minorNr) throws RequestFailure {
+        Resource.Minor m = minorOrFail(minorNr);
+        Resource res = owner(minorNr);
+        if (m.volume != null) {
+            throw new RequestFailure(10, minorNr + ": Failure: (160) Minor still configured (down it first)\n"
+                    + "additional info from drbdd: its disk is attached; detach " + res.name + "/" + m.vnr + " first");
+        }
+        res.minorsByVnr.remove(m.vnr);
+        res.state.updateFacts(s -> {
+            ResourceState out = s.withoutDevice(m.vnr);
+            for (PeerState p : s.peers()) {
+                out = out.withPeer(p.withoutPeerDevice(m.vnr));
+            }
+            return out;
+        });
+        LOG.info("{}/{}: minor {} deleted", res.name, m.vnr, minorNr);
+        return ControlResponse.ok(List.of());
+    }
+
+    private Resource.Minor minorOrFail(int minor) throws RequestFailure {
         for (Resource res : resources.values()) {
             Optional<Resource.Minor> m = res.byMinor(minor);
             if (m.isPresent()) {
                 return m.get();
             }
         }
-        throw new Failure(10, minor + ": No such minor");
+        throw new RequestFailure(10, minor + ": No such minor");
     }
 
     private Resource owner(int minor) {
@@ -296,19 +334,18 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     }
 
     private ControlResponse attach(int minorNr, String lower, String metaDev, String metaIdx, ControlRequest r)
-            throws Failure, IOException {
+            throws RequestFailure, IOException {
         Resource.Minor m = minorOrFail(minorNr);
         Resource res = owner(minorNr);
         if (m.volume != null) {
-            if (r.options().containsKey("_adjust")) {
-                return ControlResponse.ok(List.of());
-            }
-            throw new Failure(10, minorNr + ": Failure: (124) Device is attached to a disk (use detach first)");
+            throw new RequestFailure(10, minorNr + ": Failure: (124) Device is attached to a disk (use detach first)");
         }
+        Map<String, String> diskOptions = RequestOptions.settings(Integer.toString(minorNr), RequestOptions.Kind.DISK,
+                r.options(), List.of());
         MetaDiskLocation location = switch (metaIdx) {
             case "internal" -> MetaDiskLocation.internal();
             case "flexible" -> MetaDiskLocation.flexExternal();
-            default -> MetaDiskLocation.indexed(Integer.parseInt(metaIdx));
+            default -> MetaDiskLocation.indexed(metaIndex(minorNr, metaIdx));
         };
         res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.ATTACHING)));
         VolumeMetaData meta = null;
@@ -330,16 +367,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             }
             long alNext = AlRecovery.read(metaIo, layout).nextTrNumber();
             meta.updateFlags(0, MdFlags.AL_CLEAN);
-            int alExtents = Integer.parseInt(r.options().getOrDefault("al-extents", "1237"));
-            Volume.OnIoError policy = switch (r.options().getOrDefault("on-io-error", "detach")) {
-                case "pass_on" -> Volume.OnIoError.PASS_ON;
-                case "call-local-io-error" -> Volume.OnIoError.CALL_LOCAL_IO_ERROR;
-                default -> Volume.OnIoError.DETACH;
-            };
+            int alExtents = alExtents(diskOptions);
+            Volume.OnIoError policy = Volume.OnIoError.of(diskOptions.get("on-io-error"));
             Volume v = new Volume(res.name, m.vnr, minorNr, device, metaIo, meta, alExtents, alNext, policy,
                     () -> res.state.current().role(), e -> admin.execute(() -> onDiskFailure(res, m, e)));
             m.volume = v;
-            m.diskOptions = r.options();
+            m.disk = new RunningResource.Disk(lower, metaDev, metaIdx, diskOptions);
             meta.setEffectiveSizeSectors(v.sizeBytes() / 512);
             DiskState disk = initialDiskState(meta);
             res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withBackingDevice(lower, v.sizeBytes() / 512)
@@ -367,9 +400,9 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             }
             res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.DISKLESS)));
             if (e instanceof MetaDataException mde) {
-                throw new Failure(10, minorNr + ": Failure: " + mde.getMessage());
+                throw new RequestFailure(10, minorNr + ": Failure: " + mde.getMessage());
             }
-            throw new Failure(10, minorNr + ": Failure: (118) IO error(s) occurred during initial access to meta-data: "
+            throw new RequestFailure(10, minorNr + ": Failure: (118) IO error(s) occurred during initial access to meta-data: "
                     + e.getMessage());
         }
     }
@@ -387,7 +420,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         if (m.volume == null) {
             return;
         }
-        String policy = m.diskOptions.getOrDefault("on-io-error", "detach");
+        String policy = m.disk.options().getOrDefault("on-io-error", "detach");
         LOG.error("{}/{}: local I/O error ({}); on-io-error {}", res.name, m.vnr, cause.getMessage(), policy);
         res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withDisk(DiskState.FAILED)));
         stateChanged();
@@ -399,15 +432,16 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         stateChanged();
     }
 
-    private ControlResponse connect(Resource res, String local, String peer, ControlRequest r) {
-        if (res.net.isPresent() && r.options().containsKey("_adjust")) {
-            return ControlResponse.ok(List.of());
+    private ControlResponse connect(Resource res, String local, String peer, ControlRequest r) throws RequestFailure {
+        if (res.connection.isPresent()) {
+            throw new RequestFailure(10, res.name + ": Failure: (125) Device has a net-config (use disconnect first)");
         }
-        Map<String, String> net = new LinkedHashMap<>(r.options());
-        net.put("_local", local);
-        net.put("_peer", peer);
-        res.net = Optional.of(net);
-        WireProtocol protocol = WireProtocol.valueOf(net.getOrDefault("protocol", "C"));
+        Map<String, String> net = RequestOptions.settings(res.name, RequestOptions.Kind.NET, r.options(),
+                List.of("discard-my-data"));
+        checkAddress(res.name, "local", local);
+        checkAddress(res.name, "peer", peer);
+        res.connection = Optional.of(new RunningResource.Connection(local, peer, net));
+        WireProtocol protocol = protocol(net);
         List<Integer> vols = new ArrayList<>(res.minorsByVnr.keySet());
         res.state.updateFacts(s -> s.withPeer(PeerState.created(PEER_NODE_ID, net.getOrDefault("_name", peer),
                 protocol, vols, List.of()).withConnection(ConnectionState.CONNECTING)));
@@ -418,12 +452,139 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     }
 
     private ControlResponse disconnect(Resource res) {
-        res.net = Optional.empty();
+        res.connection = Optional.empty();
         res.state.updateFacts(s -> s.peers().isEmpty() ? s : s.withoutPeer(PEER_NODE_ID));
         return ControlResponse.ok(List.of());
     }
 
-    private ControlResponse detach(String target, boolean force) throws Failure {
+    /** How long disk-options waits for writes in flight to leave the activity log before it gives up. */
+    private static final long AL_RESIZE_WAIT_MS = 5_000;
+
+    /**
+     * {@code resource-options RES [--set-defaults]}: new resource options and handlers. Handlers
+     * take effect at their next call (HandlerRunner reads them then).
+     */
+    private ControlResponse resourceOptions(Resource res, ControlRequest r) throws RequestFailure {
+        Map<String, String> requested = RequestOptions.settings(res.name, RequestOptions.Kind.RESOURCE, r.options(),
+                List.of(RequestOptions.SET_DEFAULTS));
+        Map<String, String> next = RequestOptions.merged(res.resourceOptions, requested,
+                r.options().containsKey(RequestOptions.SET_DEFAULTS));
+        logChanges(res.name + ": resource options", res.resourceOptions, next);
+        res.resourceOptions = next;
+        return ControlResponse.ok(List.of());
+    }
+
+    /**
+     * {@code disk-options MINOR [--set-defaults]}: new disk options for an attached volume, applied
+     * to the running volume (on-io-error, al-extents) and kept for {@code show} (all of them).
+     */
+    private ControlResponse diskOptions(int minorNr, ControlRequest r) throws RequestFailure, IOException {
+        Resource.Minor m = minorOrFail(minorNr);
+        Resource res = owner(minorNr);
+        if (m.volume == null) {
+            throw new RequestFailure(10, minorNr + ": Failure: (138) Device does not have a disk");
+        }
+        String target = Integer.toString(minorNr);
+        Map<String, String> requested = RequestOptions.settings(target, RequestOptions.Kind.DISK, r.options(),
+                List.of(RequestOptions.SET_DEFAULTS));
+        Map<String, String> next = RequestOptions.merged(m.disk.options(), requested,
+                r.options().containsKey(RequestOptions.SET_DEFAULTS));
+        // The resize is the one change that can fail (AL busy), so it goes first and the rest only after it.
+        if (!m.volume.resizeActivityLog(alExtents(next), AL_RESIZE_WAIT_MS)) {
+            throw new RequestFailure(10, target + ": Failure: (122) the activity log stayed in use for "
+                    + AL_RESIZE_WAIT_MS + " ms; al-extents unchanged (" + m.volume.alExtents() + "), retry when writes pause");
+        }
+        m.volume.onIoError(Volume.OnIoError.of(next.get("on-io-error")));
+        logChanges(res.name + "/" + m.vnr + ": disk options", m.disk.options(), next);
+        m.disk = new RunningResource.Disk(m.disk.backingDisk(), m.disk.metaDisk(), m.disk.metaIndex(), next);
+        return ControlResponse.ok(List.of());
+    }
+
+    /**
+     * {@code net-options RES [--set-defaults]}: new net options for the configured connection. The
+     * protocol and the peer's name show in the state at once; the rest is kept for the wire
+     * protocol, which is not implemented yet.
+     */
+    private ControlResponse netOptions(Resource res, ControlRequest r) throws RequestFailure {
+        if (res.connection.isEmpty()) {
+            throw RequestFailure.invalid(res.name, "net_conf missing, try connect");
+        }
+        RunningResource.Connection c = res.connection.get();
+        Map<String, String> requested = RequestOptions.settings(res.name, RequestOptions.Kind.NET, r.options(),
+                List.of(RequestOptions.SET_DEFAULTS));
+        Map<String, String> next = RequestOptions.merged(c.options(), requested,
+                r.options().containsKey(RequestOptions.SET_DEFAULTS));
+        WireProtocol protocol = protocol(next);
+        String name = next.getOrDefault("_name", c.peerAddress());
+        logChanges(res.name + ": net options", c.options(), next);
+        res.connection = Optional.of(new RunningResource.Connection(c.localAddress(), c.peerAddress(), next));
+        res.state.updateFacts(s -> {
+            PeerState p = s.peer(PEER_NODE_ID);
+            return p == null ? s : s.withPeer(new PeerState(p.peerNodeId(), name, p.connection(), p.peerRole(), protocol,
+                    p.tls(), p.stats(), p.paths(), p.peerDevices()));
+        });
+        return ControlResponse.ok(List.of());
+    }
+
+    /** {@code show RES|all [--json]}: the settings drbdd holds, as JSON lines or drbdsetup-show text. */
+    private ControlResponse show(List<String> targets, Map<String, String> opts) throws RequestFailure {
+        List<RunningResource> shown = new ArrayList<>();
+        if (targets.isEmpty() || targets.contains("all")) {
+            resources.values().forEach(res -> shown.add(res.running()));
+        } else {
+            for (String t : targets) {
+                shown.add(resource(t).running());
+            }
+        }
+        if (opts.containsKey("json")) {
+            return ControlResponse.ok(shown.stream().map(x -> org.drbdj.control.Json.write(x.toJson())).toList());
+        }
+        return ControlResponse.ok(ShowRenderer.render(shown));
+    }
+
+    private static void logChanges(String what, Map<String, String> before, Map<String, String> after) {
+        List<String> changes = RequestOptions.changes(before, after);
+        if (!changes.isEmpty()) {
+            LOG.info("{} changed: {}", what, String.join(", ", changes));
+        }
+    }
+
+    /** al-extents of validated disk options, clamped as DRBD clamps it; unset is DRBD's default. */
+    private static int alExtents(Map<String, String> diskOptions) {
+        OptionDef def = RequestOptions.find(RequestOptions.Kind.DISK, "al-extents").orElseThrow();
+        return Integer.parseInt(OptionSchema.canonicalValue(def, diskOptions.get("al-extents")));
+    }
+
+    /** The replication protocol of validated net options ({@code c} is C); unset is C. */
+    private static WireProtocol protocol(Map<String, String> net) {
+        OptionDef def = RequestOptions.find(RequestOptions.Kind.NET, "protocol").orElseThrow();
+        return WireProtocol.valueOf(OptionSchema.canonicalValue(def, net.get("protocol")));
+    }
+
+    private static int metaIndex(int minorNr, String text) throws RequestFailure {
+        try {
+            int idx = Integer.parseInt(text);
+            if (idx >= 0) {
+                return idx;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new RequestFailure(10, minorNr + ": Failure: (116) Meta device index '" + text
+                + "' is invalid; valid: internal, flexible or an index >= 0");
+    }
+
+    /** {@code family:host:port}, as drbdadm sends addresses ({@code ipv4:10.0.0.1:7789}, {@code ipv6:[::1]:7789}). */
+    private static void checkAddress(String resource, String which, String address) throws RequestFailure {
+        if (!address.matches("[a-z0-9]+:(\\[[0-9A-Fa-f:.%a-z]+]|[^:\\[\\]]+):\\d{1,5}")
+                || Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)) > 65535) {
+            int code = which.equals("local") ? 102 : 103;
+            throw new RequestFailure(10, resource + ": Failure: (" + code + ") " + (code == 102 ? "Local" : "Peer")
+                    + " address '" + address + "' is not family:host:port (e.g. ipv4:10.0.0.1:7789)");
+        }
+    }
+
+    private ControlResponse detach(String target, boolean force) throws RequestFailure {
         Resource res = resourceOf(target);
         int slash = target.indexOf('/');
         for (Resource.Minor m : new ArrayList<>(res.minorsByVnr.values())) {
@@ -435,9 +596,11 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             }
             ResourceState s = res.state.current();
             if (s.role() == Role.PRIMARY && !force) {
-                throw new Failure(17, res.name + ": State change failed: (-2) Need access to UpToDate data\n"
+                throw new RequestFailure(17, res.name + ": State change failed: (-2) Need access to UpToDate data\n"
                         + "additional info from drbdd: detaching the only disk of a Primary; demote first, or use --force");
             }
+            // A disk with data leaves through Detaching, as the disk-state table requires.
+            res.state.updateFacts(x -> x.withDevice(x.device(m.vnr).withDisk(DiskState.DETACHING)));
             closeVolume(res, m);
             res.state.updateFacts(x -> x.withDevice(x.device(m.vnr).withDisk(DiskState.DISKLESS)));
         }
@@ -459,11 +622,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             m.volume.close();
             m.volume = null;
         }
+        m.disk = null;
     }
 
     // ---------------------------------------------------------------- role changes
 
-    private ControlResponse primary(Resource res, boolean force) throws Failure, IOException {
+    private ControlResponse primary(Resource res, boolean force) throws RequestFailure, IOException {
         ResourceState before = res.state.current();
         StateChangeResult result = res.state.request(StateChange.promote(force));
         refuseIfFailed(res, result);
@@ -487,7 +651,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return ControlResponse.ok(List.of());
     }
 
-    private ControlResponse secondary(Resource res) throws Failure, IOException {
+    private ControlResponse secondary(Resource res) throws RequestFailure, IOException {
         for (Resource.Minor m : res.minorsByVnr.values()) {
             boolean open = m.device != null && m.device.isInUse();
             res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withOpen(open, open)));
@@ -506,22 +670,22 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return ControlResponse.ok(List.of());
     }
 
-    private static void refuseIfFailed(Resource res, StateChangeResult result) throws Failure {
+    private static void refuseIfFailed(Resource res, StateChangeResult result) throws RequestFailure {
         if (result.outcome() == StateChangeResult.Outcome.REFUSED) {
             String detail = result.detail() == null || result.detail().isEmpty() ? ""
                     : "\nadditional info from drbdd: " + result.detail();
-            throw new Failure(result.error().drbdsetupExitCode(), res.name + ": " + result.error().drbdsetupText() + detail);
+            throw new RequestFailure(result.error().drbdsetupExitCode(), res.name + ": " + result.error().drbdsetupText() + detail);
         }
     }
 
-    private ControlResponse down(String name) throws Failure, IOException {
+    private ControlResponse down(String name) throws RequestFailure, IOException {
         Resource res = resources.get(name);
         if (res == null) {
             return ControlResponse.ok(List.of()); // drbdadm down of a resource that is not up is a no-op
         }
         for (Resource.Minor m : res.minorsByVnr.values()) {
             if (m.device != null && m.device.isInUse()) {
-                throw new Failure(11, name + ": State change failed: (-12) Device is held open by someone\n"
+                throw new RequestFailure(11, name + ": State change failed: (-12) Device is held open by someone\n"
                         + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or in use; unmount it first");
             }
         }
@@ -541,7 +705,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     /** drbdadm's 8.4 queries print one line per volume of the resource (or of RES/VOL). */
     private ControlResponse perVolume(String target, java.util.function.BiFunction<ResourceState, Integer, String> query)
-            throws Failure {
+            throws RequestFailure {
         Resource res = resourceOf(target);
         ResourceState s = res.state.current();
         int slash = target.indexOf('/');
@@ -554,7 +718,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         return ControlResponse.ok(lines);
     }
 
-    private ControlResponse status(List<String> targets, Map<String, String> opts) throws Failure {
+    private ControlResponse status(List<String> targets, Map<String, String> opts) throws RequestFailure {
         List<ResourceState> states = resources.values().stream().map(Resource::withCounters).toList();
         StatusOptions so = new StatusOptions(opts.containsKey("verbose") ? 1 : 0, opts.containsKey("statistics"),
                 opts.containsKey("json"), false, 80, true);
@@ -563,7 +727,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         for (String name : names) {
             Rendered rendered = StatusRenderer.render(states, name, so);
             if (rendered.exitCode() != 0) {
-                throw new Failure(rendered.exitCode(), rendered.err().strip());
+                throw new RequestFailure(rendered.exitCode(), rendered.err().strip());
             }
             out.addAll(rendered.out().lines().toList());
         }

@@ -43,7 +43,20 @@ final class Volume implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Volume.class);
 
     /** What to do when the backing device fails a request ({@code disk { on-io-error }}). */
-    enum OnIoError { DETACH, PASS_ON, CALL_LOCAL_IO_ERROR }
+    enum OnIoError {
+        DETACH, PASS_ON, CALL_LOCAL_IO_ERROR;
+
+        /** The policy of an on-io-error value as drbdsetup names it; unset means detach (DRBD's default). */
+        static OnIoError of(String value) {
+            return switch (value == null ? "detach" : value) {
+                case "pass_on" -> PASS_ON;
+                case "call-local-io-error" -> CALL_LOCAL_IO_ERROR;
+                case "detach" -> DETACH;
+                default -> throw new IllegalArgumentException("on-io-error '" + value
+                        + "' is not valid; valid: pass_on, call-local-io-error, detach");
+            };
+        }
+    }
 
     private final String resource;
     private final int vnr;
@@ -63,7 +76,8 @@ final class Volume implements AutoCloseable {
     private final AtomicInteger upperPending = new AtomicInteger();
     private final AtomicInteger lowerPending = new AtomicInteger();
     private final long sizeBytes;
-    private final OnIoError onIoError;
+    /** Changed live by disk-options; read by the I/O threads. */
+    private volatile OnIoError onIoError;
     private final ExecutorService io;
     private final java.util.function.Supplier<Role> role;
     private final Consumer<IOException> diskFailure;
@@ -112,6 +126,45 @@ final class Volume implements AutoCloseable {
 
     BackingDevice device() {
         return device;
+    }
+
+    /** Applies a new on-io-error policy to the I/O that fails from now on. */
+    void onIoError(OnIoError policy) {
+        this.onIoError = policy;
+    }
+
+    int alExtents() {
+        return al.alExtents();
+    }
+
+    /**
+     * Changes al-extents (disk-options), clamped to what the AL ring holds as DRBD clamps it. The
+     * activity log can only be resized while no write holds an extent, so this retries until the
+     * writes in flight have completed, for at most {@code waitMs}.
+     *
+     * @return false when the log stayed in use for {@code waitMs}; nothing changed then
+     */
+    boolean resizeActivityLog(int alExtents, long waitMs) throws IOException {
+        int n = Math.min(alExtents, al.layout().maxAlExtents());
+        if (n == al.alExtents()) {
+            return true;
+        }
+        // The evicted extents leave the AL's protection: their completed writes must be durable.
+        device.flush();
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (!al.resize(n)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        LOG.info("{}/{} (minor {}): activity log resized to {} extents", resource, vnr, minor, n);
+        return true;
     }
 
     String exportName() {

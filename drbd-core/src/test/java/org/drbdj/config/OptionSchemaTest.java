@@ -75,4 +75,19 @@ class OptionSchemaTest {
         assertThat(OptionSchema.suggest(OptionSection.NET, "shared-secert")).contains("shared-secret");
         assertThat(OptionSchema.suggest(OptionSection.NET, "zzzzzzzzzzzzzzzzzzzz")).isEmpty();
     }
+
+    @Test
+    void canonicalValuesCompareSettingsNotSpellings() {
+        OptionDef rate = def(OptionSection.PEER_DEVICE, "resync-rate");
+        assertThat(OptionSchema.canonicalValue(rate, "1M")).isEqualTo(OptionSchema.canonicalValue(rate, "1024k"))
+                .isEqualTo("1024");
+        assertThat(OptionSchema.canonicalValue(rate, null)).as("unset is the default").isEqualTo("250");
+        OptionDef al = def(OptionSection.DISK, "al-extents");
+        assertThat(OptionSchema.canonicalValue(al, "99999")).as("clamped like DRBD").isEqualTo("65534");
+        assertThat(OptionSchema.canonicalValue(def(OptionSection.NET, "protocol"), "c")).isEqualTo("C");
+        assertThat(OptionSchema.canonicalValue(def(OptionSection.DISK, "on-io-error"), null)).isEqualTo("detach");
+        assertThat(OptionSchema.canonicalValue(def(OptionSection.RESOURCE, "quorum"), "majority")).isEqualTo("majority");
+        assertThat(OptionSchema.canonicalValue(def(OptionSection.NET, "shared-secret"), null)).isEmpty();
+        assertThat(OptionSchema.canonicalValue(rate, "fast")).as("invalid stays as written").isEqualTo("fast");
+    }
 }

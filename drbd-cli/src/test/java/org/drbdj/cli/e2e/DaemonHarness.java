@@ -15,6 +15,7 @@ import org.drbdj.cli.Drbdadm;
 import org.drbdj.control.ControlClient;
 import org.drbdj.control.ControlPaths;
 import org.drbdj.control.ControlRequest;
+import org.drbdj.control.ControlResponse;
 import org.drbdj.testing.ProcessRunner;
 
 /**
@@ -124,6 +125,25 @@ final class DaemonHarness implements AutoCloseable {
 
     String proc() throws IOException {
         return Files.readString(ControlPaths.procFile(runDir));
+    }
+
+    /** Replaces the configuration file (as an operator edits /etc/drbd.conf before adjust). */
+    void writeConfig(String configText) throws IOException {
+        Files.writeString(config, configText);
+    }
+
+    /** Sends one request straight to drbdd, as drbdsetup talks to the kernel module. */
+    ControlResponse call(ControlRequest request) throws IOException {
+        try (ControlClient c = ControlClient.connect(ControlPaths.controlSocket(runDir))) {
+            return c.call(request);
+        }
+    }
+
+    /** drbdd's running configuration of a resource, as drbdsetup-show text. */
+    String show(String resource) throws IOException {
+        ControlResponse r = call(ControlRequest.of("show", resource));
+        assertThat(r.exitCode()).as("show " + resource + ": " + r.errors()).isZero();
+        return String.join("\n", r.output());
     }
 
     Run drbdadm(String... args) {

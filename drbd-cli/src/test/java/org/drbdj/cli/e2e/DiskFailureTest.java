@@ -17,39 +17,20 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A backing disk that starts failing writes, with {@code on-io-error detach}: the disk goes Failed
  * then Diskless, the status shows it, and the {@code local-io-error} handler runs with DRBD's
- * environment. The failing disk is real I/O: a file on FUSE (nbdfuse) over an nbdkit server whose
- * error filter fails every write once a trigger file exists.
+ * environment. The failing disk is real I/O ({@link FailingDisk}).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DiskFailureTest {
     private Path dir;
-    private Process nbdkit;
-    private Process nbdfuse;
-    private Path fuseDir;
+    private FailingDisk failing;
     private DaemonHarness node;
 
     @BeforeEach
     void setUp() throws Exception {
-        Prerequisites.requireRoot();
-        Prerequisites.requireCommands("nbdkit", "nbdfuse", "fusermount3", "losetup", "dd");
-        Prerequisites.requirePath("/dev/fuse");
+        FailingDisk.requirePrerequisites();
+        Prerequisites.requireCommands("losetup", "dd");
         dir = TestDirs.create(getClass(), "disk");
-        Path sock = dir.resolve("nbdkit.sock");
-        nbdkit = new ProcessBuilder("nbdkit", "--foreground", "--unix", sock.toString(), "--filter=error", "memory", "64M",
-                "error=EIO", "error-pwrite-rate=100%", "error-pwrite-file=" + dir.resolve("trigger"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nbdkit.log").toFile()).start();
-        waitFor(sock);
-        fuseDir = Files.createDirectories(dir.resolve("fuse"));
-        nbdfuse = new ProcessBuilder("nbdfuse", fuseDir.resolve("disk").toString(), "nbd+unix:///?socket=" + sock)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nbdfuse.log").toFile()).start();
-        waitFor(fuseDir.resolve("disk"));
-    }
-
-    private static void waitFor(Path p) throws InterruptedException {
-        for (int i = 0; i < 100 && !Files.exists(p); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(p).exists();
+        failing = new FailingDisk(dir);
     }
 
     @AfterEach
@@ -57,20 +38,14 @@ class DiskFailureTest {
         if (node != null) {
             node.close();
         }
-        if (fuseDir != null) {
-            ProcessRunner.run(List.of("fusermount3", "-u", fuseDir.toString()), 30);
-        }
-        for (Process p : new Process[] {nbdfuse, nbdkit}) {
-            if (p != null) {
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+        if (failing != null) {
+            failing.close();
         }
     }
 
     @Test
     void writeErrorDetachesAndCallsTheHandlerWithDrbdEnvironment() throws Exception {
-        Path disk = fuseDir.resolve("disk");
+        Path disk = failing.path();
         Path handlerOut = dir.resolve("handler.env");
         node = new DaemonHarness(dir.resolve("node"), DaemonHarness.singleVolumeConfig(9, disk,
                 "handlers { local-io-error \"env | grep ^DRBD_ | sort > " + handlerOut + "\"; } disk { on-io-error detach; }"),
@@ -81,7 +56,7 @@ class DiskFailureTest {
         node.ok("primary", "--force", "r0");
         assertThat(node.proc()).contains("ds:UpToDate/DUnknown");
 
-        Files.createFile(dir.resolve("trigger"));
+        failing.fail();
         ProcessRunner.Result dd = DaemonHarness.sh("dd if=/dev/urandom of=" + node.device(9)
                 + " bs=4096 count=4 oflag=direct conv=fsync");
         assertThat(dd.exitCode()).as("the write that hit the failing disk fails").isNotZero();
@@ -101,7 +76,7 @@ class DiskFailureTest {
                 "DRBD_RESOURCE=r0", "DRBD_MINOR=9", "DRBD_VOLUME=0", "DRBD_MINOR_0=9",
                 "DRBD_BACKING_DEV=" + disk, "DRBD_BACKING_DEV_0=" + disk,
                 "DRBD_MY_ADDRESS=127.0.0.1", "DRBD_MY_AF=ipv4", "DRBD_PEER_ADDRESS=127.0.0.2", "DRBD_PEER_AF=ipv4");
-        Files.delete(dir.resolve("trigger"));
+        failing.heal();
         node.ok("secondary", "r0");
         node.ok("down", "r0");
     }

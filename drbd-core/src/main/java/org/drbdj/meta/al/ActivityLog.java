@@ -85,14 +85,15 @@ public final class ActivityLog {
 
     private final BackingDevice device;
     private final AlLayout layout;
-    private final int nrSlots;
     private final EvictionHook evictionHook;
 
-    private final long[] committed;
+    // The slot arrays are replaced by resize(), always under this object's monitor.
+    private int nrSlots;
+    private long[] committed;
     /** The extent a slot will hold once the pending transaction is committed (== committed when none). */
-    private final long[] target;
-    private final int[] refcnt;
-    private final boolean[] pending;
+    private long[] target;
+    private int[] refcnt;
+    private boolean[] pending;
     private final Map<Long, Integer> slotOfExtent = new HashMap<>();
     /** Unpinned slots, least recently used first (free slots come before them). */
     private final LinkedHashSet<Integer> lru = new LinkedHashSet<>();
@@ -108,28 +109,89 @@ public final class ActivityLog {
      */
     public ActivityLog(BackingDevice device, AlLayout layout, int alExtents, long nextTrNumber,
             EvictionHook evictionHook) {
-        if (alExtents < 1 || alExtents > layout.maxAlExtents()) {
-            throw new IllegalArgumentException("al-extents " + alExtents + " must be in [1, " + layout.maxAlExtents()
-                    + "] for an AL ring of " + layout.ringBlocks() + " blocks (919 * (blocks - 1))");
-        }
+        checkSize(layout, alExtents);
         if (layout.alOffsetBytes() + layout.sizeBytes() > device.sizeBytes()) {
             throw new IllegalArgumentException("AL area [" + layout.alOffsetBytes() + ", "
                     + (layout.alOffsetBytes() + layout.sizeBytes()) + ") does not fit on " + device.path());
         }
         this.device = device;
         this.layout = layout;
-        this.nrSlots = alExtents;
         this.evictionHook = evictionHook;
-        this.committed = new long[alExtents];
-        this.target = new long[alExtents];
-        this.refcnt = new int[alExtents];
-        this.pending = new boolean[alExtents];
+        this.trNumber = nextTrNumber & 0xffffffffL;
+        emptySlots(alExtents);
+    }
+
+    private static void checkSize(AlLayout layout, int alExtents) {
+        if (alExtents < 1 || alExtents > layout.maxAlExtents()) {
+            throw new IllegalArgumentException("al-extents " + alExtents + " must be in [1, " + layout.maxAlExtents()
+                    + "] for an AL ring of " + layout.ringBlocks() + " blocks (919 * (blocks - 1))");
+        }
+    }
+
+    private void emptySlots(int alExtents) {
+        nrSlots = alExtents;
+        committed = new long[alExtents];
+        target = new long[alExtents];
+        refcnt = new int[alExtents];
+        pending = new boolean[alExtents];
         Arrays.fill(committed, AlTransaction.FREE);
         Arrays.fill(target, AlTransaction.FREE);
+        slotOfExtent.clear();
+        lru.clear();
         for (int i = 0; i < alExtents; i++) {
             lru.add(i);
         }
-        this.trNumber = nextTrNumber & 0xffffffffL;
+        contextCycle = 0;
+    }
+
+    /**
+     * Changes the number of slots ({@code disk-options --al-extents}), as DRBD's {@code
+     * drbd_al_shrink} + {@code drbd_check_al_size}: only while no write holds an extent and no
+     * change waits for a commit. Every committed extent is evicted first (through the eviction
+     * hook, so its bitmap is on disk); the log then starts empty with the new size and continues
+     * the transaction numbering. The ring may still name the old extents until newer transactions
+     * overwrite them, which only widens a resync after a crash.
+     *
+     * @return false, changing nothing, while the log is in use; retry when writes have completed
+     * @throws IllegalArgumentException when alExtents does not fit the ring
+     */
+    public boolean resize(int alExtents) throws IOException {
+        checkSize(layout, alExtents);
+        commitLock.lock();
+        try {
+            long[] evicted;
+            synchronized (this) {
+                if (!idle()) {
+                    return false;
+                }
+                evicted = committedExtents();
+            }
+            if (evicted.length > 0) {
+                evictionHook.beforeEvict(evicted);
+            }
+            synchronized (this) {
+                // A write may have begun while the hook ran; commits cannot (we hold commitLock).
+                if (!idle()) {
+                    return false;
+                }
+                emptySlots(alExtents);
+                return true;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private boolean idle() {
+        if (!pendingSlots.isEmpty()) {
+            return false;
+        }
+        for (int r : refcnt) {
+            if (r != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The extent number of a byte offset. */
@@ -200,7 +262,7 @@ public final class ActivityLog {
     public void begin(long offsetBytes, long lengthBytes) throws IOException {
         Begin b = tryBegin(offsetBytes, lengthBytes);
         if (b == Begin.BUSY) {
-            throw new IllegalStateException("activity log busy: all " + nrSlots + " extents are in use");
+            throw new IllegalStateException("activity log busy: all " + alExtents() + " extents are in use");
         }
         if (b == Begin.NEEDS_COMMIT) {
             commit();
@@ -298,7 +360,7 @@ public final class ActivityLog {
     }
 
     /** Number of slots ({@code al-extents}). */
-    public int alExtents() {
+    public synchronized int alExtents() {
         return nrSlots;
     }
 
