@@ -25,4 +25,22 @@ out=$("$work/usr/sbin/drbdadm" -c "$work/etc/drbd.conf" --node-name node1 dump t
     || fail "installed drbdadm dump test: $out"
 grep -q "^resource test {" <<<"$out" || fail "dump test did not print the resource: $out"
 grep -q "address *ipv4 172.16.0.3:7789" <<<"$out" || fail "dump test lacks node1's address: $out"
-echo "install-smoke: ok (launchers, config examples kept/installed, CDS archive, drbdadm runs)"
+
+# The installed drbdd runs, answers drbdadm, logs to the file --log-file names, and stops on SIGTERM.
+run="$work/run"
+"$work/usr/sbin/drbdd" --run-dir "$run" --device none --log-file "$work/log/drbdd.log" > "$work/drbdd.out" 2>&1 &
+daemon=$!
+for _ in $(seq 150); do
+    DRBD_RUN_DIR=$run "$work/usr/sbin/drbdadm" status > /dev/null 2>&1 && break
+    kill -0 $daemon 2>/dev/null || fail "drbdd died: $(cat "$work/drbdd.out")"
+    sleep 0.1
+done
+DRBD_RUN_DIR=$run "$work/usr/sbin/drbdadm" status > /dev/null || fail "drbdd did not answer within 15 s"
+kill -TERM $daemon
+rc=0; wait $daemon || rc=$?
+[ $rc -eq 143 ] || fail "drbdd exited with $rc on SIGTERM (a clean stop is 143, the unit's SuccessExitStatus)"
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ INFO .*drbdd ready' "$work/log/drbdd.log" \
+    || fail "no timestamped 'drbdd ready' in the --log-file file: $(cat "$work/log/drbdd.log" 2>&1)"
+grep -q "drbdd stopped" "$work/log/drbdd.log" || fail "no 'drbdd stopped' in the log file"
+grep -q "drbdd ready" "$work/drbdd.out" || fail "drbdd no longer logs to stdout with --log-file"
+echo "install-smoke: ok (launchers, config examples kept/installed, CDS archive, drbdadm runs, drbdd runs and logs to a file)"

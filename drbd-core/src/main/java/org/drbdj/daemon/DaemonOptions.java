@@ -17,13 +17,15 @@ import org.drbdj.control.ControlPaths;
 public record DaemonOptions(Path runDir, String adminGroup, boolean statusForAll, String deviceStrategy, Path devDir) {
     static final String USAGE = String.join("\n",
             "Usage: drbdd [--run-dir DIR] [--admin-group GROUP] [--status-for-all] [--device auto|kernel-nbd|nbdfuse-loop|none]",
-            "             [--dev-dir DIR]",
+            "             [--dev-dir DIR] [--log-file FILE]",
             "Runs the drbdj replication daemon in the foreground. Resources are configured with drbdadm.",
             "  --run-dir DIR       control socket, status file and NBD sockets (default: $DRBD_RUN_DIR or /run/drbd)",
             "  --admin-group GROUP members may change state besides root (socket mode 0660)",
             "  --status-for-all    every local user may read status (socket mode 0666; changes still need rights)",
             "  --device STRATEGY   how /dev/drbdN is provided (default auto)",
-            "  --dev-dir DIR       where device nodes are created (default /dev)");
+            "  --dev-dir DIR       where device nodes are created (default /dev)",
+            "  --log-file FILE     also log to FILE, rolled at 50 MiB (taken by the bin/drbdd launcher;",
+            "                      default: stdout only, which systemd hands to the journal)");
 
     static DaemonOptions parse(List<String> args) {
         Path runDir = ControlPaths.runDir();
@@ -42,6 +44,8 @@ public record DaemonOptions(Path runDir, String adminGroup, boolean statusForAll
                     org.drbdj.device.DeviceStrategy.parse(device); // rejects unknown names with the valid ones
                 }
                 case "--dev-dir" -> devDir = Path.of(value(args, ++i, a));
+                case "--log-file" -> throw new IllegalArgumentException("--log-file is taken by the bin/drbdd launcher,"
+                        + " which chooses the logging configuration; start drbdd through it");
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
