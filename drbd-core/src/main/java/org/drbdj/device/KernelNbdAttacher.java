@@ -298,6 +298,15 @@ public final class KernelNbdAttacher implements DeviceAttacher {
         }
 
         @Override
+        public synchronized void flushCaches() throws IOException {
+            if (closed || index < 0) {
+                throw new IOException("drbd" + minor + " is not attached");
+            }
+            runner.run(List.of("blockdev", "--flushbufs", settings.hostDevDir().resolve("nbd" + index).toString()))
+                    .orThrow();
+        }
+
+        @Override
         public synchronized boolean isInUse() throws IOException {
             if (closed || number == null) {
                 return false;
