@@ -36,7 +36,10 @@ public interface AttachedDevice extends Closeable {
      */
     void flushCaches() throws IOException;
 
-    /** True when the device is mounted or has holders; DRBD then refuses {@code down}. */
+    /**
+     * True when the device is mounted (in this mount namespace or, through the kernel's exclusive
+     * claim, in any), has holders, or is open with {@code O_EXCL}; DRBD then refuses {@code down}.
+     */
     boolean isInUse() throws IOException;
 
     @Override

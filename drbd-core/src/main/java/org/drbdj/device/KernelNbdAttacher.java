@@ -313,7 +313,8 @@ public final class KernelNbdAttacher implements DeviceAttacher {
             }
             DeviceNumber n = number;
             return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n));
+                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
+                    || ExclusiveClaim.isClaimed(settings.hostDevDir().resolve("nbd" + index));
         }
 
         @Override

@@ -432,7 +432,8 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             }
             DeviceNumber n = loopNumber;
             return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n));
+                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
+                    || ExclusiveClaim.isClaimed(loopDevice);
         }
 
         @Override
