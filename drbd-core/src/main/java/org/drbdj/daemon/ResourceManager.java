@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.drbdj.control.ControlPaths;
@@ -21,7 +21,9 @@ import org.drbdj.device.DeviceAttacher;
 import org.drbdj.device.DeviceAttacherFactory;
 import org.drbdj.device.DeviceNodes;
 import org.drbdj.device.DeviceStrategy;
+import org.drbdj.device.FanotifyOpenWatcher;
 import org.drbdj.device.NbdFuseLoopAttacher;
+import org.drbdj.device.OpenWatcher;
 import org.drbdj.meta.MdFlags;
 import org.drbdj.meta.MetaDataException;
 import org.drbdj.meta.MetaDiskLocation;
@@ -66,16 +68,19 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     private final DaemonOptions options;
     private final Map<String, Resource> resources = new LinkedHashMap<>();
-    private final ExecutorService admin = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService admin = Executors.newSingleThreadScheduledExecutor(
             new io.netty.util.concurrent.DefaultThreadFactory("drbd-admin", true));
     private final NbdExportRegistry exports = new NbdExportRegistry();
     private final NbdServer nbd = new NbdServer(exports, NbdServerOptions.defaults());
     private final ProcVersion procVersion = ProcVersion.drbdj("0000000000000000000000000000000000000000",
             "0.1.0", "drbdj", "");
     private DeviceAttacher attacher;
+    private final RoleChanges roles = new RoleChanges();
+    private final AutoPromoter autoPromoter;
 
     ResourceManager(DaemonOptions options) {
         this.options = options;
+        this.autoPromoter = new AutoPromoter(admin, resources::values, roles, this::stateChanged, System::nanoTime);
     }
 
     Path nbdSocket() {
@@ -90,6 +95,15 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 DeviceAttacherFactory.Probe.system(Path.of("/dev"), NbdFuseLoopAttacher.Settings.defaults(options.runDir(), nodes)));
         LOG.info("/dev/drbdN strategy: {} ({})", sel.strategy().optionValue(), sel.reason());
         attacher = DeviceAttacherFactory.create(sel, nodes, options.runDir());
+        if (sel.strategy() != DeviceStrategy.NONE) {
+            OpenWatcher watcher = FanotifyOpenWatcher.start(autoPromoter);
+            roles.useWatcher(watcher);
+            LOG.info("auto-promote: opens of /dev/drbdN {}", watcher.isAvailable()
+                    ? "are watched through " + watcher.reason()
+                    : "cannot be watched (" + watcher.reason() + "); writes still promote, demotion waits for"
+                      + " unmount and " + AutoPromoter.QUIET_MS + " ms without writes");
+        }
+        autoPromoter.start();
         writeProcFile();
     }
 
@@ -246,19 +260,45 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     // ---------------------------------------------------------------- configuration requests
 
-    private ControlResponse newResource(String name, ControlRequest r) throws Failure {
+    private ControlResponse newResource(String name, ControlRequest r) throws Failure, IOException {
         if (resources.containsKey(name)) {
             if (r.options().containsKey("_adjust")) {
-                return ControlResponse.ok(List.of());
+                return adjustResourceOptions(resources.get(name), r);
             }
             throw new Failure(10, name + ": Failure: (161) Resource already exists; use 'drbdadm adjust " + name + "'");
         }
         Map<String, String> opts = new LinkedHashMap<>(r.options());
         opts.remove("_adjust");
-        Resource res = new Resource(name, opts, ResourcePolicy.DEFAULT);
+        Resource res;
+        try {
+            res = new Resource(name, opts, ResourcePolicy.DEFAULT);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(10, name + ": Failure: " + e.getMessage());
+        }
         res.state.addListener((before, after, change, nowNs) -> LOG.info("{}: {} -> {}", name, summary(before), summary(after)));
         resources.put(name, res);
         LOG.info("{}: created", name);
+        return ControlResponse.ok(List.of());
+    }
+
+    /** {@code adjust}: DRBD's resource-options; handlers and auto-promote take effect at once. */
+    private ControlResponse adjustResourceOptions(Resource res, ControlRequest r) throws Failure, IOException {
+        Map<String, String> opts = new LinkedHashMap<>(r.options());
+        opts.remove("_adjust");
+        AutoPromoteOptions autoPromote;
+        try {
+            autoPromote = AutoPromoteOptions.of(opts);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(10, res.name + ": Failure: " + e.getMessage());
+        }
+        res.resourceOptions = opts;
+        if (!autoPromote.equals(res.autoPromote)) {
+            LOG.info("{}: auto-promote {} -> {}", res.name, res.autoPromote, autoPromote);
+            res.autoPromote = autoPromote;
+            for (Resource.Minor m : res.minorsByVnr.values()) {
+                roles.applyDeviceAccess(res, m);
+            }
+        }
         return ControlResponse.ok(List.of());
     }
 
@@ -334,7 +374,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 default -> Volume.OnIoError.DETACH;
             };
             Volume v = new Volume(res.name, m.vnr, minorNr, device, metaIo, meta, alExtents, alNext, policy,
-                    () -> res.state.current().role(), e -> admin.execute(() -> onDiskFailure(res, m, e)));
+                    autoPromoter.gate(res, m.vnr), System::nanoTime, e -> admin.execute(() -> onDiskFailure(res, m, e)));
             m.volume = v;
             m.diskOptions = r.options();
             meta.setEffectiveSizeSectors(v.sizeBytes() / 512);
@@ -344,7 +384,8 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             exports.register(v.exportName(), v.publicExport());
             exports.register(v.exportName() + "-device", v.deviceExport());
             m.device = attacher.attach(minorNr, nbdSocket(), v.exportName() + "-device", v.sizeBytes());
-            m.device.setReadOnly(res.state.current().role() != Role.PRIMARY);
+            roles.applyDeviceAccess(res, m);
+            watchOpens(res, m);
             LOG.info("{}/{}: attached {} ({} bytes usable, meta-data {} {}), disk {}", res.name, m.vnr, lower,
                     v.sizeBytes(), meta.version(), metaIdx, disk.drbdName());
             return ControlResponse.ok(List.of());
@@ -368,6 +409,21 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             }
             throw new Failure(10, minorNr + ": Failure: (118) IO error(s) occurred during initial access to meta-data: "
                     + e.getMessage());
+        }
+    }
+
+    /** Tracks who opens the new /dev/drbdN for writing; without it auto-promote still works, coarser. */
+    private void watchOpens(Resource res, Resource.Minor m) {
+        Optional<Path> node = m.device.devicePath();
+        Optional<org.drbdj.device.DeviceNumber> number = m.device.deviceNumber();
+        if (node.isEmpty() || number.isEmpty() || !roles.watcher().isAvailable()) {
+            return;
+        }
+        try {
+            roles.watcher().watch(m.minor, node.get(), number.get());
+        } catch (IOException e) {
+            LOG.warn("{}/{}: opens of {} cannot be watched ({}); auto-promote relies on writes and mounts alone",
+                    res.name, m.vnr, node.get(), e.getMessage());
         }
     }
 
@@ -443,12 +499,14 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     private void closeVolume(Resource res, Resource.Minor m) {
         if (m.device != null) {
+            roles.watcher().unwatch(m.minor);
             try {
                 m.device.close();
             } catch (IOException e) {
                 LOG.warn("{}/{}: removing /dev/drbd{}: {}", res.name, m.vnr, m.minor, e.getMessage());
             }
             m.device = null;
+            m.readOnlyFlag = null;
         }
         if (m.volume != null) {
             exports.unregister(m.volume.exportName());
@@ -461,45 +519,15 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     // ---------------------------------------------------------------- role changes
 
     private ControlResponse primary(Resource res, boolean force) throws Failure, IOException {
-        ResourceState before = res.state.current();
-        StateChangeResult result = res.state.request(StateChange.promote(force));
-        refuseIfFailed(res, result);
-        if (before.role() != Role.PRIMARY) {
-            for (Resource.Minor m : res.minorsByVnr.values()) {
-                if (m.volume == null) {
-                    continue;
-                }
-                VolumeMetaData meta = m.volume.meta();
-                if (res.state.current().device(m.vnr).disk() == DiskState.UP_TO_DATE) {
-                    meta.updateFlags(MdFlags.CONSISTENT | MdFlags.WAS_UP_TO_DATE, 0);
-                }
-                meta.updateFlags(MdFlags.PRIMARY_IND, 0);
-                // Promoted without a connected peer: a new data generation starts (DRBD 8.4 rule).
-                meta.newCurrentUuid(true);
-                if (m.device != null) {
-                    m.device.setReadOnly(false);
-                }
-            }
-        }
+        refuseIfFailed(res, roles.promote(res, StateChange.promote(force)));
+        // An operator's promotion stays until the operator demotes, as in DRBD 9.
+        res.autoPromoted = false;
         return ControlResponse.ok(List.of());
     }
 
     private ControlResponse secondary(Resource res) throws Failure, IOException {
-        for (Resource.Minor m : res.minorsByVnr.values()) {
-            boolean open = m.device != null && m.device.isInUse();
-            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withOpen(open, open)));
-        }
-        StateChangeResult result = res.state.request(StateChange.demote(false));
-        refuseIfFailed(res, result);
-        for (Resource.Minor m : res.minorsByVnr.values()) {
-            if (m.volume != null) {
-                m.volume.device().flush();
-                m.volume.meta().updateFlags(0, MdFlags.PRIMARY_IND);
-            }
-            if (m.device != null) {
-                m.device.setReadOnly(true);
-            }
-        }
+        refuseIfFailed(res, roles.demote(res, StateChange.demote(false)));
+        res.autoPromoted = false;
         return ControlResponse.ok(List.of());
     }
 
@@ -613,6 +641,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             LOG.error("shutdown of resources did not finish: {}", e.toString());
         }
         admin.shutdownNow();
+        roles.watcher().close();
         nbd.close();
     }
 }
