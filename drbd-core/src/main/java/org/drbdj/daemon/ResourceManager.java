@@ -545,9 +545,9 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             return ControlResponse.ok(List.of()); // drbdadm down of a resource that is not up is a no-op
         }
         for (Resource.Minor m : res.minorsByVnr.values()) {
-            if (m.device != null && m.device.isInUse()) {
+            if (roles.held(m)) {
                 throw new Failure(11, name + ": State change failed: (-12) Device is held open by someone\n"
-                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or in use; unmount it first");
+                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or open for writing; unmount or close it first");
             }
         }
         if (res.state.current().role() == Role.PRIMARY) {

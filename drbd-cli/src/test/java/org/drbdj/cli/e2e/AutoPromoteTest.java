@@ -148,6 +148,11 @@ class AutoPromoteTest {
                 "auto-promoted to Primary: /dev/drbd" + MINOR + " opened for writing by pid " + holder.pid());
         Thread.sleep(2 * AutoPromoterTiming.RELEASE_MS);
         assertThat(role()).as("held open for write").isEqualTo("Primary/Unknown");
+        for (String refused : new String[] {"secondary", "down"}) {
+            DaemonHarness.Run busy = node.drbdadm(refused, "r0");
+            assertThat(busy.exit()).as(refused + " while a process holds the device open for write").isEqualTo(11);
+            assertThat(busy.err()).contains("(-12) Device is held open by someone");
+        }
         holder.destroy();
         assertThat(holder.waitFor(10, TimeUnit.SECONDS)).isTrue();
         awaitRole("Secondary/Unknown", DEMOTE_WITHIN_MS);
