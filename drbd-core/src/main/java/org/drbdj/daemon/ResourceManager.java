@@ -19,6 +19,7 @@ import org.drbdj.control.ControlServer;
 import org.drbdj.control.RequestHandler;
 import org.drbdj.device.DeviceAttacher;
 import org.drbdj.device.DeviceAttacherFactory;
+import org.drbdj.device.DeviceNumber;
 import org.drbdj.device.DeviceNodes;
 import org.drbdj.device.DeviceStrategy;
 import org.drbdj.device.FanotifyOpenWatcher;
@@ -415,7 +416,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     /** Tracks who opens the new /dev/drbdN for writing; without it auto-promote still works, coarser. */
     private void watchOpens(Resource res, Resource.Minor m) {
         Optional<Path> node = m.device.devicePath();
-        Optional<org.drbdj.device.DeviceNumber> number = m.device.deviceNumber();
+        Optional<DeviceNumber> number = m.device.deviceNumber();
         if (node.isEmpty() || number.isEmpty() || !roles.watcher().isAvailable()) {
             return;
         }
