@@ -28,6 +28,8 @@ final class Resource {
         AttachedDevice device;
         /** The attach settings (devices, meta-data placement, disk options) while a disk is attached. */
         RunningResource.Disk disk;
+        /** The read-only flag last set on the device, or null before the first setting. */
+        Boolean readOnlyFlag;
 
         Minor(int vnr, int minor) {
             this.vnr = vnr;
@@ -42,10 +44,18 @@ final class Resource {
     Map<String, String> resourceOptions;
     /** The connect request's settings (addresses, net options) while configured. */
     Optional<RunningResource.Connection> connection = Optional.empty();
+    /** Read by the NBD threads on every I/O of a Secondary, hence volatile. */
+    volatile AutoPromoteOptions autoPromote;
+    /** The current Primary role came from auto-promote (not from drbdadm primary): demote on release. */
+    boolean autoPromoted;
+    /** When the last refused auto-promotion was logged, so a mount's retries do not flood the log. */
+    long lastRefusalLogNs;
 
+    /** @throws IllegalArgumentException when the auto-promote options are invalid */
     Resource(String name, Map<String, String> resourceOptions, ResourcePolicy policy) {
         this.name = name;
         this.resourceOptions = resourceOptions;
+        this.autoPromote = AutoPromoteOptions.of(resourceOptions);
         this.state = new ResourceStateMachine(ResourceState.created(name, 0), policy, System::nanoTime,
                 org.drbdj.state.PeerAgreement.LOCAL_ONLY);
     }

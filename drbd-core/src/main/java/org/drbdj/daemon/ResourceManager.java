@@ -23,9 +23,12 @@ import org.drbdj.control.RequestHandler;
 import org.drbdj.control.RunningResource;
 import org.drbdj.device.DeviceAttacher;
 import org.drbdj.device.DeviceAttacherFactory;
+import org.drbdj.device.DeviceNumber;
 import org.drbdj.device.DeviceNodes;
 import org.drbdj.device.DeviceStrategy;
+import org.drbdj.device.FanotifyOpenWatcher;
 import org.drbdj.device.NbdFuseLoopAttacher;
+import org.drbdj.device.OpenWatcher;
 import org.drbdj.meta.MdFlags;
 import org.drbdj.meta.MetaDataException;
 import org.drbdj.meta.MetaDiskLocation;
@@ -80,9 +83,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     private final NbdServer nbd = new NbdServer(exports, NbdServerOptions.defaults());
     private final ProcVersion procVersion = ProcVersion.ofThisBuild();
     private DeviceAttacher attacher;
+    private final RoleChanges roles = new RoleChanges();
+    private final AutoPromoter autoPromoter;
 
     ResourceManager(DaemonOptions options) {
         this.options = options;
+        this.autoPromoter = new AutoPromoter(admin, resources::values, roles, this::stateChanged, System::nanoTime);
     }
 
     Path nbdSocket() {
@@ -97,6 +103,15 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
                 DeviceAttacherFactory.Probe.system(Path.of("/dev"), NbdFuseLoopAttacher.Settings.defaults(options.runDir(), nodes)));
         LOG.info("/dev/drbdN strategy: {} ({})", sel.strategy().optionValue(), sel.reason());
         attacher = DeviceAttacherFactory.create(sel, nodes, options.runDir());
+        if (sel.strategy() != DeviceStrategy.NONE) {
+            OpenWatcher watcher = FanotifyOpenWatcher.start(autoPromoter);
+            roles.useWatcher(watcher);
+            LOG.info("auto-promote: opens of /dev/drbdN {}", watcher.isAvailable()
+                    ? "are watched through " + watcher.reason()
+                    : "cannot be watched (" + watcher.reason() + "); writes still promote, demotion waits for"
+                      + " unmount and " + AutoPromoter.QUIET_MS + " ms without writes");
+        }
+        autoPromoter.start();
         writeProcFile();
         admin.scheduleWithFixedDelay(this::writeProcFile, PROC_REFRESH_MS, PROC_REFRESH_MS, TimeUnit.MILLISECONDS);
     }
@@ -267,7 +282,12 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             throw new RequestFailure(10, name + ": Failure: (161) Resource already exists; use 'drbdadm adjust " + name + "'");
         }
         Map<String, String> opts = RequestOptions.settings(name, RequestOptions.Kind.RESOURCE, r.options(), List.of());
-        Resource res = new Resource(name, opts, ResourcePolicy.DEFAULT);
+        Resource res;
+        try {
+            res = new Resource(name, opts, ResourcePolicy.DEFAULT);
+        } catch (IllegalArgumentException e) { // auto-promote settings the state rules cannot take
+            throw new RequestFailure(10, name + ": Failure: " + e.getMessage());
+        }
         res.state.addListener((before, after, change, nowNs) -> LOG.info("{}: {} -> {}", name, summary(before), summary(after)));
         resources.put(name, res);
         LOG.info("{}: created", name);
@@ -370,7 +390,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             int alExtents = alExtents(diskOptions);
             Volume.OnIoError policy = Volume.OnIoError.of(diskOptions.get("on-io-error"));
             Volume v = new Volume(res.name, m.vnr, minorNr, device, metaIo, meta, alExtents, alNext, policy,
-                    () -> res.state.current().role(), e -> admin.execute(() -> onDiskFailure(res, m, e)));
+                    autoPromoter.gate(res, m.vnr), System::nanoTime, e -> admin.execute(() -> onDiskFailure(res, m, e)));
             m.volume = v;
             m.disk = new RunningResource.Disk(lower, metaDev, metaIdx, diskOptions);
             meta.setEffectiveSizeSectors(v.sizeBytes() / 512);
@@ -380,7 +400,8 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             exports.register(v.exportName(), v.publicExport());
             exports.register(v.exportName() + "-device", v.deviceExport());
             m.device = attacher.attach(minorNr, nbdSocket(), v.exportName() + "-device", v.sizeBytes());
-            m.device.setReadOnly(res.state.current().role() != Role.PRIMARY);
+            roles.applyDeviceAccess(res, m);
+            watchOpens(res, m);
             LOG.info("{}/{}: attached {} ({} bytes usable, meta-data {} {}), disk {}", res.name, m.vnr, lower,
                     v.sizeBytes(), meta.version(), metaIdx, disk.drbdName());
             return ControlResponse.ok(List.of());
@@ -404,6 +425,21 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             }
             throw new RequestFailure(10, minorNr + ": Failure: (118) IO error(s) occurred during initial access to meta-data: "
                     + e.getMessage());
+        }
+    }
+
+    /** Tracks who opens the new /dev/drbdN for writing; without it auto-promote still works, coarser. */
+    private void watchOpens(Resource res, Resource.Minor m) {
+        Optional<Path> node = m.device.devicePath();
+        Optional<DeviceNumber> number = m.device.deviceNumber();
+        if (node.isEmpty() || number.isEmpty() || !roles.watcher().isAvailable()) {
+            return;
+        }
+        try {
+            roles.watcher().watch(m.minor, node.get(), number.get());
+        } catch (IOException e) {
+            LOG.warn("{}/{}: opens of {} cannot be watched ({}); auto-promote relies on writes and mounts alone",
+                    res.name, m.vnr, node.get(), e.getMessage());
         }
     }
 
@@ -462,15 +498,28 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     /**
      * {@code resource-options RES [--set-defaults]}: new resource options and handlers. Handlers
-     * take effect at their next call (HandlerRunner reads them then).
+     * take effect at their next call (HandlerRunner reads them then), auto-promote at once.
      */
-    private ControlResponse resourceOptions(Resource res, ControlRequest r) throws RequestFailure {
+    private ControlResponse resourceOptions(Resource res, ControlRequest r) throws RequestFailure, IOException {
         Map<String, String> requested = RequestOptions.settings(res.name, RequestOptions.Kind.RESOURCE, r.options(),
                 List.of(RequestOptions.SET_DEFAULTS));
         Map<String, String> next = RequestOptions.merged(res.resourceOptions, requested,
                 r.options().containsKey(RequestOptions.SET_DEFAULTS));
+        AutoPromoteOptions autoPromote;
+        try {
+            autoPromote = AutoPromoteOptions.of(next);
+        } catch (IllegalArgumentException e) {
+            throw new RequestFailure(10, res.name + ": Failure: " + e.getMessage());
+        }
         logChanges(res.name + ": resource options", res.resourceOptions, next);
         res.resourceOptions = next;
+        if (!autoPromote.equals(res.autoPromote)) {
+            // The device's read-only flag follows auto-promote while Secondary: apply it now.
+            res.autoPromote = autoPromote;
+            for (Resource.Minor m : res.minorsByVnr.values()) {
+                roles.applyDeviceAccess(res, m);
+            }
+        }
         return ControlResponse.ok(List.of());
     }
 
@@ -609,12 +658,14 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     private void closeVolume(Resource res, Resource.Minor m) {
         if (m.device != null) {
+            roles.watcher().unwatch(m.minor);
             try {
                 m.device.close();
             } catch (IOException e) {
                 LOG.warn("{}/{}: removing /dev/drbd{}: {}", res.name, m.vnr, m.minor, e.getMessage());
             }
             m.device = null;
+            m.readOnlyFlag = null;
         }
         if (m.volume != null) {
             exports.unregister(m.volume.exportName());
@@ -628,45 +679,15 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     // ---------------------------------------------------------------- role changes
 
     private ControlResponse primary(Resource res, boolean force) throws RequestFailure, IOException {
-        ResourceState before = res.state.current();
-        StateChangeResult result = res.state.request(StateChange.promote(force));
-        refuseIfFailed(res, result);
-        if (before.role() != Role.PRIMARY) {
-            for (Resource.Minor m : res.minorsByVnr.values()) {
-                if (m.volume == null) {
-                    continue;
-                }
-                VolumeMetaData meta = m.volume.meta();
-                if (res.state.current().device(m.vnr).disk() == DiskState.UP_TO_DATE) {
-                    meta.updateFlags(MdFlags.CONSISTENT | MdFlags.WAS_UP_TO_DATE, 0);
-                }
-                meta.updateFlags(MdFlags.PRIMARY_IND, 0);
-                // Promoted without a connected peer: a new data generation starts (DRBD 8.4 rule).
-                meta.newCurrentUuid(true);
-                if (m.device != null) {
-                    m.device.setReadOnly(false);
-                }
-            }
-        }
+        refuseIfFailed(res, roles.promote(res, StateChange.promote(force)));
+        // An operator's promotion stays until the operator demotes, as in DRBD 9.
+        res.autoPromoted = false;
         return ControlResponse.ok(List.of());
     }
 
     private ControlResponse secondary(Resource res) throws RequestFailure, IOException {
-        for (Resource.Minor m : res.minorsByVnr.values()) {
-            boolean open = m.device != null && m.device.isInUse();
-            res.state.updateFacts(s -> s.withDevice(s.device(m.vnr).withOpen(open, open)));
-        }
-        StateChangeResult result = res.state.request(StateChange.demote(false));
-        refuseIfFailed(res, result);
-        for (Resource.Minor m : res.minorsByVnr.values()) {
-            if (m.volume != null) {
-                m.volume.device().flush();
-                m.volume.meta().updateFlags(0, MdFlags.PRIMARY_IND);
-            }
-            if (m.device != null) {
-                m.device.setReadOnly(true);
-            }
-        }
+        refuseIfFailed(res, roles.demote(res, StateChange.demote(false)));
+        res.autoPromoted = false;
         return ControlResponse.ok(List.of());
     }
 
@@ -684,9 +705,9 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             return ControlResponse.ok(List.of()); // drbdadm down of a resource that is not up is a no-op
         }
         for (Resource.Minor m : res.minorsByVnr.values()) {
-            if (m.device != null && m.device.isInUse()) {
+            if (roles.held(m)) {
                 throw new RequestFailure(11, name + ": State change failed: (-12) Device is held open by someone\n"
-                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or in use; unmount it first");
+                        + "additional info from drbdd: /dev/drbd" + m.minor + " is mounted or open for writing; unmount or close it first");
             }
         }
         if (res.state.current().role() == Role.PRIMARY) {
@@ -792,6 +813,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             LOG.error("shutdown of resources did not finish: {}", e.toString());
         }
         admin.shutdownNow();
+        roles.watcher().close();
         nbd.close();
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.drbdj.meta.MdFlags;
 import org.drbdj.meta.al.ActivityLog;
 import org.drbdj.meta.al.AlLayout;
@@ -20,6 +22,7 @@ import org.drbdj.meta.bitmap.OnDiskBitmap;
 import org.drbdj.nbd.NbdBackendException;
 import org.drbdj.nbd.NbdExport;
 import org.drbdj.nbd.NbdProtocol;
+import org.drbdj.state.AutoPromotion;
 import org.drbdj.state.DeviceStats;
 import org.drbdj.state.Role;
 import org.drbdj.storage.BackingDevice;
@@ -36,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two views are exported: the public one ({@link #publicExport()}) refuses clients while the
  * resource is not Primary, as DRBD refuses to open a Secondary's device; the device view
- * ({@link #deviceExport()}), which backs {@code /dev/drbdN}, stays connected and fails every
- * request with EPERM while Secondary, so {@code mount} fails there too.
+ * ({@link #deviceExport()}), which backs {@code /dev/drbdN}, stays connected while Secondary and
+ * asks the {@link RoleGate} what each request gets: with auto-promote a write promotes first and
+ * reads of UpToDate data are served; without it every request fails with EPERM, so {@code mount}
+ * fails there too.
  */
 final class Volume implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Volume.class);
@@ -56,6 +61,21 @@ final class Volume implements AutoCloseable {
                         + "' is not valid; valid: pass_on, call-local-io-error, detach");
             };
         }
+    }
+
+    /** The resource's role as the I/O path needs it; called on NBD threads, must not block. */
+    interface RoleGate {
+        /** The current role. */
+        Role role();
+
+        /** What a read of this volume through {@code /dev/drbdN} gets now. */
+        AutoPromotion.Access deviceRead();
+
+        /** What a write of this volume through {@code /dev/drbdN} gets now. */
+        AutoPromotion.Access deviceWrite();
+
+        /** Promotes the resource for a write; completes with true once Primary, false when refused. */
+        CompletableFuture<Boolean> promoteForWrite();
     }
 
     private final String resource;
@@ -79,13 +99,16 @@ final class Volume implements AutoCloseable {
     /** Changed live by disk-options; read by the I/O threads. */
     private volatile OnIoError onIoError;
     private final ExecutorService io;
-    private final java.util.function.Supplier<Role> role;
+    private final RoleGate gate;
+    private final LongSupplier nanoClock;
     private final Consumer<IOException> diskFailure;
     private volatile boolean failed;
+    /** Clock time the last write (or trim, zeroing) reached /dev/drbdN: auto-demote waits for quiet. */
+    private volatile long lastWriteNs;
 
     Volume(String resource, int vnr, int minor, BackingDevice device, BackingDevice metaDevice, VolumeMetaData meta,
            int alExtents,
-           long alNextTrNumber, OnIoError onIoError, java.util.function.Supplier<Role> role,
+           long alNextTrNumber, OnIoError onIoError, RoleGate gate, LongSupplier nanoClock,
            Consumer<IOException> diskFailure) throws IOException {
         this.resource = resource;
         this.vnr = vnr;
@@ -102,7 +125,9 @@ final class Volume implements AutoCloseable {
         this.al = new ActivityLog(metaDevice, layout, Math.min(alExtents, layout.maxAlExtents()), alNextTrNumber,
                 ActivityLog.EvictionHook.writingBitmap(bitmap));
         this.onIoError = onIoError;
-        this.role = role;
+        this.gate = gate;
+        this.nanoClock = nanoClock;
+        this.lastWriteNs = nanoClock.getAsLong();
         this.diskFailure = diskFailure;
         this.io = Executors.newFixedThreadPool(2, new io.netty.util.concurrent.DefaultThreadFactory(
                 "drbd-" + resource + "-io" + vnr, true));
@@ -190,8 +215,13 @@ final class Volume implements AutoCloseable {
         return new Export(true);
     }
 
+    /** Clock time the last write reached {@code /dev/drbdN} (the attach time before any). */
+    long lastWriteNs() {
+        return lastWriteNs;
+    }
+
     private boolean primary() {
-        return role.get() == Role.PRIMARY;
+        return gate.role() == Role.PRIMARY;
     }
 
     private CompletableFuture<Void> submit(IoAction action, String what) {
@@ -384,19 +414,40 @@ final class Volume implements AutoCloseable {
             return 512;
         }
 
-        private <T> CompletableFuture<T> refuseUnlessPrimary() {
-            if (primary()) {
-                return null;
+        private AutoPromotion.Access readAccess() {
+            if (deviceView) {
+                return gate.deviceRead();
             }
+            return primary() ? AutoPromotion.Access.SERVE : AutoPromotion.Access.REFUSE;
+        }
+
+        private AutoPromotion.Access writeAccess() {
+            if (deviceView) {
+                lastWriteNs = nanoClock.getAsLong();
+                return gate.deviceWrite();
+            }
+            return primary() ? AutoPromotion.Access.SERVE : AutoPromotion.Access.REFUSE;
+        }
+
+        private <T> CompletableFuture<T> refused() {
             return CompletableFuture.failedFuture(new NbdBackendException(NbdProtocol.EPERM,
                     resource + " is Secondary: I/O refused"));
         }
 
+        /**
+         * Runs {@code io} once the resource is Primary. The continuation runs on whichever thread
+         * completed the promotion, so {@code io} must only queue work, never do it.
+         */
+        private <T> CompletableFuture<T> afterPromotion(Supplier<CompletableFuture<T>> io) {
+            return gate.promoteForWrite().thenCompose(promoted -> promoted ? io.get()
+                    : CompletableFuture.failedFuture(new NbdBackendException(NbdProtocol.EPERM,
+                            resource + " is Secondary and auto-promote was refused: I/O refused")));
+        }
+
         @Override
         public CompletableFuture<ByteBuf> read(long offsetBytes, int lengthBytes, ByteBufAllocator alloc) {
-            CompletableFuture<ByteBuf> refused = refuseUnlessPrimary();
-            if (refused != null) {
-                return refused;
+            if (readAccess() != AutoPromotion.Access.SERVE) {
+                return refused();
             }
             ByteBuf buf = alloc.directBuffer(lengthBytes, lengthBytes);
             ByteBuffer nio = buf.nioBuffer(0, lengthBytes);
@@ -414,13 +465,20 @@ final class Volume implements AutoCloseable {
 
         @Override
         public CompletableFuture<Void> write(long offsetBytes, ByteBuf data, boolean fua) {
-            CompletableFuture<Void> refused = refuseUnlessPrimary();
-            if (refused != null) {
-                return refused;
-            }
             // The server releases data once the future completes, so the NIO view stays valid until then.
             ByteBuffer[] nio = data.nioBuffers();
             int length = data.readableBytes();
+            switch (writeAccess()) {
+                case SERVE:
+                    return writeNow(nio, length, offsetBytes, fua);
+                case PROMOTE_FIRST:
+                    return afterPromotion(() -> submit(() -> Volume.this.write(nio, length, offsetBytes, fua), "write"));
+                default:
+                    return refused();
+            }
+        }
+
+        private CompletableFuture<Void> writeNow(ByteBuffer[] nio, int length, long offsetBytes, boolean fua) {
             if (failed || fua || length > INLINE_MAX_BYTES) {
                 return submit(() -> Volume.this.write(nio, length, offsetBytes, fua), "write");
             }
@@ -453,20 +511,25 @@ final class Volume implements AutoCloseable {
 
         @Override
         public CompletableFuture<Void> trim(long offsetBytes, long lengthBytes, boolean fua) {
-            CompletableFuture<Void> refused = refuseUnlessPrimary();
-            if (refused != null) {
-                return refused;
-            }
-            return submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::discard), "discard");
+            return rangeOp(() -> submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::discard), "discard"));
         }
 
         @Override
         public CompletableFuture<Void> writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fua) {
-            CompletableFuture<Void> refused = refuseUnlessPrimary();
-            if (refused != null) {
-                return refused;
+            return rangeOp(() -> submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::writeZeroes),
+                    "write-zeroes"));
+        }
+
+        /** Discards and zeroing change data like writes: the same gate, always on the I/O pool. */
+        private CompletableFuture<Void> rangeOp(Supplier<CompletableFuture<Void>> op) {
+            switch (writeAccess()) {
+                case SERVE:
+                    return op.get();
+                case PROMOTE_FIRST:
+                    return afterPromotion(op);
+                default:
+                    return refused();
             }
-            return submit(() -> inAlChunks(offsetBytes, lengthBytes, fua, device::writeZeroes), "write-zeroes");
         }
     }
 }

@@ -28,7 +28,18 @@ public interface AttachedDevice extends Closeable {
      */
     void setReadOnly(boolean readOnly) throws IOException;
 
-    /** True when the device is mounted or has holders; DRBD then refuses {@code down}. */
+    /**
+     * Writes back the device's dirty cached pages and forgets its cache, so that nothing written
+     * before is still on its way to the export after a role change, and later reads reach the
+     * export instead of a cache a peer may have made stale. The daemon calls it while still
+     * Primary, before demoting (dirty pages flushed after demotion would hit a Secondary).
+     */
+    void flushCaches() throws IOException;
+
+    /**
+     * True when the device is mounted (in this mount namespace or, through the kernel's exclusive
+     * claim, in any), has holders, or is open with {@code O_EXCL}; DRBD then refuses {@code down}.
+     */
     boolean isInUse() throws IOException;
 
     @Override

@@ -298,13 +298,23 @@ public final class KernelNbdAttacher implements DeviceAttacher {
         }
 
         @Override
+        public synchronized void flushCaches() throws IOException {
+            if (closed || index < 0) {
+                throw new IOException("drbd" + minor + " is not attached");
+            }
+            runner.run(List.of("blockdev", "--flushbufs", settings.hostDevDir().resolve("nbd" + index).toString()))
+                    .orThrow();
+        }
+
+        @Override
         public synchronized boolean isInUse() throws IOException {
             if (closed || number == null) {
                 return false;
             }
             DeviceNumber n = number;
             return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n));
+                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
+                    || ExclusiveClaim.isClaimed(settings.hostDevDir().resolve("nbd" + index));
         }
 
         @Override

@@ -405,10 +405,19 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             dropCaches();
         }
 
+        @Override
+        public synchronized void flushCaches() throws IOException {
+            if (closed || loopDevice == null) {
+                throw new IOException("drbd" + minor + " is not attached");
+            }
+            dropCaches();
+        }
+
         /**
-         * Forgets cached pages of the loop device and of the FUSE file behind it, so that after a
-         * role change every read reaches the export (which refuses I/O while Secondary, and whose
-         * data a peer may have changed meanwhile) instead of being served from a stale cache.
+         * Writes back and forgets cached pages of the loop device ({@code BLKFLSBUF}) and of the
+         * FUSE file behind it, so that after a role change every read reaches the export (which
+         * refuses I/O while Secondary, and whose data a peer may have changed meanwhile) instead of
+         * being served from a stale cache.
          */
         private void dropCaches() throws IOException {
             runner.run(List.of(settings.blockdev(), "--flushbufs", loopDevice.toString())).orThrow();
@@ -423,7 +432,8 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             }
             DeviceNumber n = loopNumber;
             return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n));
+                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
+                    || ExclusiveClaim.isClaimed(loopDevice);
         }
 
         @Override

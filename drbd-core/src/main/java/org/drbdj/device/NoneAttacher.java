@@ -43,6 +43,11 @@ public final class NoneAttacher implements DeviceAttacher {
             }
 
             @Override
+            public void flushCaches() {
+                // No kernel device, no cache.
+            }
+
+            @Override
             public boolean isInUse() {
                 return false;
             }

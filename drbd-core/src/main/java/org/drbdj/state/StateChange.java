@@ -52,6 +52,16 @@ public record StateChange(String description, Cause cause, boolean force, List<E
                 List.of(new SetRole(Role.SECONDARY)));
     }
 
+    /** DRBD 9's auto-promote: the first write (or open for write) of a Secondary's device. */
+    public static StateChange autoPromote() {
+        return new StateChange("auto-promote", Cause.REQUEST, false, List.of(new SetRole(Role.PRIMARY)));
+    }
+
+    /** DRBD 9's demotion on last close of an auto-promoted device. */
+    public static StateChange autoDemote() {
+        return new StateChange("auto-demote", Cause.REQUEST, false, List.of(new SetRole(Role.SECONDARY)));
+    }
+
     /** An operator request with the given edits. */
     public static StateChange request(String description, Edit... edits) {
         return new StateChange(description, Cause.REQUEST, false, List.of(edits));

@@ -44,7 +44,7 @@ class NbdFuseLoopAttacherTest {
         Prerequisites.requireRoot();
         Prerequisites.requirePath("/dev/fuse");
         Prerequisites.requirePath("/dev/loop-control");
-        Prerequisites.requireCommands("nbdkit", "nbdfuse", "losetup", "fusermount3", "blockdev", "mknod",
+        Prerequisites.requireCommands("nbdkit", "nbdfuse", "unshare", "losetup", "fusermount3", "blockdev", "mknod",
                 "nbdcopy", "mkfs.ext4", "mount", "umount");
         dir = TestDirs.create(NbdFuseLoopAttacherTest.class, "attach");
         runDir = dir.resolve("run");
@@ -153,6 +153,25 @@ class NbdFuseLoopAttacherTest {
         } finally {
             run("umount", mnt.toString());
         }
+        // A mount in another mount namespace is not in our mountinfo: the kernel's exclusive claim shows it.
+        Path ready = dir.resolve("ns-mounted");
+        Process other = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount " + node + " " + mnt + " && touch " + ready + " && exec sleep 60").start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(ready); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(ready).as("mounted in a private namespace").exists();
+            assertThat(device.isInUse()).as("mounted in another mount namespace").isTrue();
+        } finally {
+            other.destroyForcibly();
+            other.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        boolean released = false;
+        for (int i = 0; i < 100 && !(released = !device.isInUse()); i++) {
+            Thread.sleep(100); // the namespace's mounts go when its last process is reaped
+        }
+        assertThat(released).as("free again once that namespace is gone").isTrue();
 
         device.close();
         device.close(); // idempotent

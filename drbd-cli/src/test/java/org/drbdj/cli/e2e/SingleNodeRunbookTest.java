@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The SPEC runbook on one host, minus the peer, driven as an operator would: create-md, up,
- * primary --force, mkfs.ext4 on /dev/drbdN, mount, write files, umount, secondary (mount now
- * fails), down, restart drbdd, up, primary, mount: the files are intact. The status file shows the
- * resource in each state. /dev/drbdN is made through nbdfuse + loop in a private device directory.
+ * The SPEC runbook (DRBD 8.4's, so {@code auto-promote no}) on one host, minus the peer, driven
+ * as an operator would: create-md, up, primary --force, mkfs.ext4 on /dev/drbdN, mount, write
+ * files, umount, secondary (mount now fails), down, restart drbdd, up, primary, mount: the files
+ * are intact. The status file shows the resource in each state. /dev/drbdN is made through
+ * nbdfuse + loop in a private device directory.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SingleNodeRunbookTest {
@@ -33,7 +34,9 @@ class SingleNodeRunbookTest {
         Path dir = TestDirs.create(getClass(), "node1");
         Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 128L << 20);
         mnt = Files.createDirectories(dir.resolve("mnt"));
-        node = new DaemonHarness(dir, "global { usage-count no; }\ncommon { protocol C; disk { on-io-error detach; } }\n"
+        // DRBD 8.4's runbook: 8.4 has no auto-promote, so a Secondary cannot be mounted (AutoPromoteTest has DRBD 9's).
+        node = new DaemonHarness(dir, "global { usage-count no; }\n"
+                + "common { protocol C; disk { on-io-error detach; } options { auto-promote no; } }\n"
                 + DaemonHarness.singleVolumeConfig(9, disk, ""), "node1");
     }
 
