@@ -90,6 +90,20 @@ class AdjustPlannerTest {
     }
 
     @Test
+    void autoPromoteIsComparedAgainstDrbdjsDefaultNo() {
+        // drbdj's default is no (DRBD 8.4's behaviour), so turning it on must reach the daemon...
+        Map<String, String> on = new java.util.LinkedHashMap<>(BASE.options());
+        on.put("auto-promote", "yes");
+        RunningResource yes = new RunningResource("r0", on, BASE.handlers(), BASE.volumes(), BASE.connection());
+        assertThat(plan(yes, BASE)).singleElement().asString().startsWith("drbdd resource-options r0 --auto-promote=yes");
+        // ...while writing the default out changes nothing.
+        Map<String, String> off = new java.util.LinkedHashMap<>(BASE.options());
+        off.put("auto-promote", "no");
+        assertThat(plan(new RunningResource("r0", off, BASE.handlers(), BASE.volumes(), BASE.connection()), BASE))
+                .isEmpty();
+    }
+
+    @Test
     void addedVolumeIsCreatedAndAttached() {
         RunningResource desired = withVolumes(BASE, BASE.volumes().get(0), new Volume(1, 2,
                 Optional.of(new Disk("/dev/vdc", "/dev/vdc", "internal", Map.of()))), new Volume(2, 3, Optional.empty()));

@@ -112,7 +112,9 @@ public final class OptionSchema {
         OptionSection r = OptionSection.RESOURCE;
         str(r, "cpu-mask", 32);
         enumeration(r, "on-no-data-accessible", "io-error", "io-error", "suspend-io");
-        bool(r, "auto-promote", "yes");
+        // drbd-utils says yes (DRBD 9); drbdj's default is DRBD 8.4's behaviour, no auto-promote:
+        // an 8.4 runbook expects a Secondary's device to refuse mount (see AutoPromoteOptions).
+        bool(r, "auto-promote", "no");
         num(r, "peer-ack-window", 2048, 204800, "4096", 's', "sectors");
         num(r, "peer-ack-delay", 1, 10000, "100", '1', "ms");
         num(r, "twopc-timeout", 50, 600, "300", '1', "1/10 s");

@@ -9,7 +9,11 @@ import org.drbdj.config.OptionSection;
  * The resource options of DRBD 9's auto-promote, validated once when a resource is created or
  * adjusted.
  *
- * @param enabled   {@code auto-promote} (default yes, as in DRBD 9)
+ * @param enabled   {@code auto-promote}: default <em>no</em>, unlike DRBD 9 (yes). drbdj implements
+ *                  DRBD 8.4 (its wire protocol, its /proc/drbd), where a Secondary's device cannot be
+ *                  opened and there is no auto-promote; an 8.4 runbook relies on that ("mount fails
+ *                  on the Secondary"). {@code auto-promote yes} turns on DRBD 9's behaviour. The
+ *                  default lives in {@code OptionSchema}, so that adjust compares against it too.
  * @param timeoutMs {@code auto-promote-timeout} in milliseconds (configured in 1/10 s, default 2 s):
  *                  how long a write waits for the promotion it triggered
  */
@@ -18,7 +22,8 @@ record AutoPromoteOptions(boolean enabled, long timeoutMs) {
     static final String TIMEOUT = "auto-promote-timeout";
 
     /**
-     * Reads the options from a new-resource request; absent ones take DRBD's defaults.
+     * Reads the options from a new-resource request; absent ones take the option table's defaults
+     * (drbdj's for auto-promote, see {@link #enabled()}).
      *
      * @throws IllegalArgumentException naming the option and value when a value is invalid
      */

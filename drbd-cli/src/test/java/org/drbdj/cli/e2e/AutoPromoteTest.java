@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * DRBD 9's {@code auto-promote} on /dev/drbdN (nbdfuse + loop), driven as an operator would: a
  * Secondary with UpToDate data is mounted, written with dd, held open by a shell; it becomes
- * Primary by itself and goes back to Secondary once released. With {@code auto-promote no} the
- * device behaves as before (mount and writes fail while Secondary); without UpToDate data the
+ * Primary by itself and goes back to Secondary once released. With {@code auto-promote no} (drbdj's
+ * default, DRBD 8.4's behaviour) mount and writes fail while Secondary; without UpToDate data the
  * promotion is refused and the writes fail.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -28,6 +28,8 @@ class AutoPromoteTest {
     /** Bound for a release to show as Secondary: the quiet period plus two checks, with room for a busy machine. */
     private static final long DEMOTE_WITHIN_MS = 15_000;
     private static final int MINOR = 7;
+    /** drbdj's default is DRBD 8.4's (no auto-promote); these tests turn DRBD 9's behaviour on. */
+    private static final String AUTO_PROMOTE = "options { auto-promote yes; }";
 
     private Path dir;
     private Path disk;
@@ -100,7 +102,7 @@ class AutoPromoteTest {
 
     @Test
     void mountPromotesAndUmountDemotes() throws Exception {
-        Path dev = upToDateSecondaryWithFilesystem("");
+        Path dev = upToDateSecondaryWithFilesystem(AUTO_PROMOTE);
         assertThat(DaemonHarness.sh("dd if=" + dev + " of=/dev/null bs=4096 count=16 iflag=direct status=none")
                 .exitCode()).as("a Secondary serves reads of UpToDate data").isZero();
         assertThat(role()).as("reading does not promote").isEqualTo("Secondary/Unknown");
@@ -133,7 +135,7 @@ class AutoPromoteTest {
 
     @Test
     void ddPromotesAndItsExitDemotes() throws Exception {
-        Path dev = upToDateSecondaryWithFilesystem("");
+        Path dev = upToDateSecondaryWithFilesystem(AUTO_PROMOTE);
         int promotions = logCount("auto-promoted to Primary");
         ProcessRunner.Result dd = DaemonHarness.sh("dd if=/dev/urandom of=" + dev
                 + " bs=1M count=4 seek=64 oflag=direct status=none");
@@ -187,7 +189,7 @@ class AutoPromoteTest {
 
     @Test
     void withoutUpToDateDataThePromotionIsRefusedAndTheWritesFail() throws Exception {
-        start("");
+        start(AUTO_PROMOTE);
         Path dev = node.device(MINOR);
         assertThat(node.ok("dstate", "r0").out().trim()).isEqualTo("Inconsistent/DUnknown");
         ProcessRunner.Result dd = DaemonHarness.sh("dd if=/dev/zero of=" + dev + " bs=4096 count=1 oflag=direct status=none");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The SPEC runbook (DRBD 8.4's, so {@code auto-promote no}) on one host, minus the peer, driven
+ * The SPEC runbook (DRBD 8.4's: no auto-promote) on one host, minus the peer, driven
  * as an operator would: create-md, up, primary --force, mkfs.ext4 on /dev/drbdN, mount, write
  * files, umount, secondary (mount now fails), down, restart drbdd, up, primary, mount: the files
  * are intact. The status file shows the resource in each state. /dev/drbdN is made through
@@ -34,9 +34,10 @@ class SingleNodeRunbookTest {
         Path dir = TestDirs.create(getClass(), "node1");
         Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 128L << 20);
         mnt = Files.createDirectories(dir.resolve("mnt"));
-        // DRBD 8.4's runbook: 8.4 has no auto-promote, so a Secondary cannot be mounted (AutoPromoteTest has DRBD 9's).
+        // DRBD 8.4's runbook as the SPEC writes it: no auto-promote option, and drbdj's default is
+        // 8.4's (none), so a Secondary cannot be mounted (AutoPromoteTest has DRBD 9's).
         node = new DaemonHarness(dir, "global { usage-count no; }\n"
-                + "common { protocol C; disk { on-io-error detach; } options { auto-promote no; } }\n"
+                + "common { protocol C; disk { on-io-error detach; } }\n"
                 + DaemonHarness.singleVolumeConfig(9, disk, ""), "node1");
     }
 
