@@ -113,7 +113,13 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
         }
         autoPromoter.start();
         writeProcFile();
-        admin.scheduleWithFixedDelay(this::writeProcFile, PROC_REFRESH_MS, PROC_REFRESH_MS, TimeUnit.MILLISECONDS);
+        admin.scheduleWithFixedDelay(() -> {
+            try {
+                writeProcFile();
+            } catch (RuntimeException e) { // an escaping exception would cancel every later refresh
+                LOG.warn("status file refresh failed: {}", e.toString());
+            }
+        }, PROC_REFRESH_MS, PROC_REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
