@@ -60,6 +60,21 @@ final class DaemonHarness implements AutoCloseable {
                 "}", "");
     }
 
+    /**
+     * The usual start of an export test: {@code r0} with one volume (minor {@code minor}) on a
+     * sparse disk of {@code diskBytes} in {@code dir}, created, up and forced Primary, served on the
+     * NBD socket only (no /dev node).
+     */
+    static DaemonHarness primaryOnNbdSocket(Path dir, int minor, long diskBytes) throws Exception {
+        Path disk = sparseFile(dir.resolve("disk.img"), diskBytes);
+        DaemonHarness node = new DaemonHarness(dir, singleVolumeConfig(minor, disk, ""), "node1");
+        node.ok("create-md", "r0");
+        node.startDaemon("none");
+        node.ok("up", "r0");
+        node.ok("primary", "--force", "r0");
+        return node;
+    }
+
     static Path sparseFile(Path file, long sizeBytes) throws IOException {
         try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(sizeBytes);

@@ -27,12 +27,7 @@ class ExportClientsTest {
         Prerequisites.requireRoot();
         Prerequisites.requireCommands("nbdinfo", "nbdcopy", "qemu-img", "fio", "sha256sum");
         dir = TestDirs.create(getClass(), "node1");
-        Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 96L << 20);
-        node = new DaemonHarness(dir, DaemonHarness.singleVolumeConfig(5, disk, ""), "node1");
-        node.ok("create-md", "r0");
-        node.startDaemon("none");
-        node.ok("up", "r0");
-        node.ok("primary", "--force", "r0");
+        node = DaemonHarness.primaryOnNbdSocket(dir, 5, 96L << 20);
     }
 
     @AfterEach

@@ -2,7 +2,6 @@ package org.drbdj.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
@@ -30,13 +29,7 @@ class OutOfSyncTrackingTest {
     void setUp() throws Exception {
         Prerequisites.requireRoot();
         Prerequisites.requireCommands("qemu-io");
-        Path dir = TestDirs.create(getClass(), "node1");
-        Path disk = DaemonHarness.sparseFile(dir.resolve("disk.img"), 64L << 20);
-        node = new DaemonHarness(dir, DaemonHarness.singleVolumeConfig(6, disk, ""), "node1");
-        node.ok("create-md", "r0");
-        node.startDaemon("none");
-        node.ok("up", "r0");
-        node.ok("primary", "--force", "r0");
+        node = DaemonHarness.primaryOnNbdSocket(TestDirs.create(getClass(), "node1"), 6, 64L << 20);
     }
 
     @AfterEach
