@@ -97,6 +97,9 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
 
     void start() throws IOException {
         nbd.start(ControlPaths.requireSocketPathFits(nbdSocket()));
+        if (options.nbdListen() != null) {
+            nbd.startTcp(options.nbdListen()); // logs the bound address (port 0 picks a free one)
+        }
         DeviceNodes nodes = new DeviceNodes(options.devDir(), Path.of("/dev"), Path.of("/sys"), 30_000);
         DeviceStrategy requested = DeviceStrategy.parse(options.deviceStrategy());
         DeviceAttacherFactory.Selection sel = DeviceAttacherFactory.select(requested,

@@ -93,9 +93,17 @@ final class DaemonHarness implements AutoCloseable {
 
     /** Starts drbdd with extra environment variables (e.g. systemd's NOTIFY_SOCKET). */
     void startDaemon(String deviceStrategy, java.util.Map<String, String> env) throws Exception {
+        startDaemon(deviceStrategy, env, List.of());
+    }
+
+    /** Starts drbdd with extra environment variables and extra command-line options. */
+    void startDaemon(String deviceStrategy, java.util.Map<String, String> env, List<String> extraArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.drbdj.daemon.Drbdd",
-                "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(), "--device", deviceStrategy)
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "org.drbdj.daemon.Drbdd", "--run-dir", runDir.toString(), "--dev-dir", devDir.toString(),
+                "--device", deviceStrategy));
+        cmd.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().putAll(env);
         daemon = pb.start();
