@@ -9,12 +9,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Private working directories for tests. Tests bind Unix sockets in them, and a socket path may be
  * at most 107 bytes, which a checkout in a deep directory would exceed; so the directory itself
- * lives under the temporary directory ({@code /tmp/drbdj-test/}) where paths stay short, and the
+ * lives under the temporary directory ({@code /tmp/drbdj-test-USER/}) where paths stay short, and the
  * module's {@code target/test-work/} holds a symlink of the same name to it, so that a failed run
  * is easy to find and inspect.
  */
 public final class TestDirs {
-    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "drbdj-test");
+    /** Per user, so that one user's directory does not block another's tests on a shared machine. */
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"),
+            "drbdj-test-" + System.getProperty("user.name"));
 
     private TestDirs() {
     }
