@@ -19,6 +19,10 @@ done
 grep -q "operator's own" "$work/etc/drbd.d/global_common.conf" || fail "existing global_common.conf was overwritten"
 grep -q "kept existing $work/etc/drbd.d/global_common.conf" "$work/install.log" || fail "install did not report the kept file"
 [ -s "$work/usr/lib/drbdj/lib/drbdadm.jsa" ] || fail "no CDS archive for the installed drbdadm"
+# The installed drbdadm really maps it: drbdj's classes come from the archive.
+shared=$(DRBDADM_JAVA_OPTS=-Xlog:class+load "$work/usr/sbin/drbdadm" -c "$work/etc/drbd.conf" --node-name node1 \
+    dump test 2>&1 | grep -c 'org\.drbdj\.[^ ]* source: shared objects file' || true)
+[ "$shared" -gt 50 ] || fail "the installed drbdadm loaded only $shared drbdj classes from its CDS archive"
 
 "$work/usr/sbin/drbdadm" --version | grep -q "drbdadm (drbdj)" || fail "installed drbdadm --version"
 out=$("$work/usr/sbin/drbdadm" -c "$work/etc/drbd.conf" --node-name node1 dump test 2>&1) \
