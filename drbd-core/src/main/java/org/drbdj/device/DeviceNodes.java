@@ -261,6 +261,17 @@ public final class DeviceNodes {
         return found;
     }
 
+    /**
+     * Whether anything uses the block device {@code number} (reached through {@code blockNode}, the
+     * loop or nbd node): holders in sysfs, a mount in this namespace, or, probed last because the
+     * probe briefly holds the claim itself, an exclusive claim (mounts elsewhere, mkfs, fsck).
+     */
+    boolean isInUse(DeviceNumber number, Path blockNode) throws IOException {
+        return hasHolders(number)
+                || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(number))
+                || ExclusiveClaim.isClaimed(blockNode);
+    }
+
     /** True when the device has holders in sysfs (device-mapper, md, a partition in use). */
     public boolean hasHolders(DeviceNumber number) {
         Optional<String> name = kernelName(number);

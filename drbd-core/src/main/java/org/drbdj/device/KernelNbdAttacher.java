@@ -311,10 +311,7 @@ public final class KernelNbdAttacher implements DeviceAttacher {
             if (closed || number == null) {
                 return false;
             }
-            DeviceNumber n = number;
-            return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
-                    || ExclusiveClaim.isClaimed(settings.hostDevDir().resolve("nbd" + index));
+            return settings.nodes().isInUse(number, settings.hostDevDir().resolve("nbd" + index));
         }
 
         @Override
@@ -325,20 +322,20 @@ public final class KernelNbdAttacher implements DeviceAttacher {
             closed = true;
             IOException failure = null;
             if (node != null) {
-                failure = step(failure, () -> settings.nodes().remove(minor, Optional.of(number)));
+                failure = CleanupSteps.collect(failure, () -> settings.nodes().remove(minor, Optional.of(number)));
             }
             if (readOnlySet) {
                 // BLKROSET outlives the connection: leave nbdX writable for its next user.
-                failure = step(failure, () -> runner.run(List.of("blockdev", "--setrw",
+                failure = CleanupSteps.collect(failure, () -> runner.run(List.of("blockdev", "--setrw",
                         settings.hostDevDir().resolve("nbd" + index).toString())).orThrow());
             }
             if (mode == Mode.NETLINK && index >= 0) {
-                failure = step(failure, () -> ops.netlinkDisconnect(index));
+                failure = CleanupSteps.collect(failure, () -> ops.netlinkDisconnect(index));
             }
             if (mode == Mode.IOCTL && deviceFd >= 0) {
-                failure = step(failure, () -> ops.ioctl(deviceFd, NbdIoctl.DISCONNECT, 0));
+                failure = CleanupSteps.collect(failure, () -> ops.ioctl(deviceFd, NbdIoctl.DISCONNECT, 0));
                 if (doIt != null) {
-                    failure = step(failure, () -> {
+                    failure = CleanupSteps.collect(failure, () -> {
                         try {
                             doIt.join(10_000);
                         } catch (InterruptedException e) {
@@ -349,32 +346,15 @@ public final class KernelNbdAttacher implements DeviceAttacher {
                         }
                     });
                 }
-                failure = step(failure, () -> ops.ioctl(deviceFd, NbdIoctl.CLEAR_SOCK, 0));
-                failure = step(failure, () -> ops.close(deviceFd));
+                failure = CleanupSteps.collect(failure, () -> ops.ioctl(deviceFd, NbdIoctl.CLEAR_SOCK, 0));
+                failure = CleanupSteps.collect(failure, () -> ops.close(deviceFd));
             }
             if (socketFd >= 0) {
-                failure = step(failure, () -> ops.close(socketFd));
+                failure = CleanupSteps.collect(failure, () -> ops.close(socketFd));
             }
             if (failure != null) {
                 throw failure;
             }
-        }
-    }
-
-    private interface Step {
-        void run() throws IOException;
-    }
-
-    private static IOException step(IOException failure, Step s) {
-        try {
-            s.run();
-            return failure;
-        } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-                return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-            }
-            failure.addSuppressed(e);
-            return failure;
         }
     }
 }

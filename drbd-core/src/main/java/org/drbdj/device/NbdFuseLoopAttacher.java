@@ -139,25 +139,25 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             refuseIfMounted(minor, number.get());
             if (backing.isPresent() && backing.get().startsWith(DeviceNodes.canonical(settings.runDir()))) {
                 LOG.warn("drbd{}: stale {} -> loop {} backed by {}, detaching", minor, node, number.get(), backing.get());
-                failure = collect(failure, () -> detachStaleLoop(number.get()));
+                failure = CleanupSteps.collect(failure, () -> detachStaleLoop(number.get()));
             } else {
                 LOG.warn("drbd{}: stale node {} ({}) from an earlier run, removing", minor, node, number.get());
             }
-            failure = collect(failure, () -> nodes.remove(minor, number));
+            failure = CleanupSteps.collect(failure, () -> nodes.remove(minor, number));
         }
         // 2. Loop devices still attached to our file even though the node is gone.
         for (DeviceNumber loop : nodes.loopsBackedBy(ourFile)) {
             refuseIfMounted(minor, loop);
             LOG.warn("drbd{}: stale loop device {} backed by {}, detaching", minor, loop, ourFile);
-            failure = collect(failure, () -> detachStaleLoop(loop));
+            failure = CleanupSteps.collect(failure, () -> detachStaleLoop(loop));
         }
         // 3. A FUSE mount on our mount directory (live, or dead with ENOTCONN after kill -9).
         if (isMounted(mountDir(minor))) {
             LOG.warn("drbd{}: stale FUSE mount {}, unmounting", minor, mountDir(minor));
-            failure = collect(failure, () -> unmount(mountDir(minor)));
+            failure = CleanupSteps.collect(failure, () -> unmount(mountDir(minor)));
         }
         // 4. An nbdfuse that outlived its daemon.
-        failure = collect(failure, () -> stopStaleProcess(minor));
+        failure = CleanupSteps.collect(failure, () -> stopStaleProcess(minor));
         if (failure != null) {
             throw failure;
         }
@@ -231,23 +231,6 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
         if (!r.ok() && isMounted(dir)) {
             LOG.warn("fusermount -u {} failed ({}), unmounting lazily", dir, r.stderr().strip());
             runner.run(List.of(settings.fusermount(), "-u", "-z", dir.toString())).orThrow();
-        }
-    }
-
-    private interface Step {
-        void run() throws IOException;
-    }
-
-    private static IOException collect(IOException failure, Step step) {
-        try {
-            step.run();
-            return failure;
-        } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-                return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-            }
-            failure.addSuppressed(e);
-            return failure;
         }
     }
 
@@ -430,10 +413,7 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             if (closed || loopNumber == null) {
                 return false;
             }
-            DeviceNumber n = loopNumber;
-            return settings.nodes().hasHolders(n)
-                    || MountTable.read(MountTable.PROC_MOUNTINFO).stream().anyMatch(m -> m.device().equals(n))
-                    || ExclusiveClaim.isClaimed(loopDevice);
+            return settings.nodes().isInUse(loopNumber, loopDevice);
         }
 
         @Override
@@ -444,27 +424,27 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
             closed = true;
             IOException failure = null;
             if (node != null) {
-                failure = collect(failure, () -> settings.nodes().remove(minor, Optional.of(loopNumber)));
+                failure = CleanupSteps.collect(failure, () -> settings.nodes().remove(minor, Optional.of(loopNumber)));
             }
             if (loopDevice != null && readOnlySet) {
                 // Leave the loop device writable for its next user.
-                failure = collect(failure, () -> setFlag(false));
+                failure = CleanupSteps.collect(failure, () -> setFlag(false));
             }
             if (loopDevice != null) {
-                failure = collect(failure, () -> detachLoop(loopDevice));
+                failure = CleanupSteps.collect(failure, () -> detachLoop(loopDevice));
                 if (createdLoopNode) {
-                    failure = collect(failure, () -> Files.deleteIfExists(loopDevice));
+                    failure = CleanupSteps.collect(failure, () -> Files.deleteIfExists(loopDevice));
                 }
             }
             // Unmount even when we never saw the mount: nbdfuse may have mounted after the timeout.
-            failure = collect(failure, () -> {
+            failure = CleanupSteps.collect(failure, () -> {
                 if (isMounted(mountDir(minor))) {
                     unmount(mountDir(minor));
                 }
             });
             if (nbdfuse != null) {
                 Process p = nbdfuse;
-                failure = collect(failure, () -> {
+                failure = CleanupSteps.collect(failure, () -> {
                     try {
                         if (!p.waitFor(2, TimeUnit.SECONDS)) {
                             LOG.warn("drbd{}: nbdfuse still running after unmount, stopping it", minor);
@@ -476,8 +456,8 @@ public final class NbdFuseLoopAttacher implements DeviceAttacher {
                     }
                 });
             }
-            failure = collect(failure, () -> Files.deleteIfExists(pidFile(minor)));
-            failure = collect(failure, () -> Files.deleteIfExists(mountDir(minor)));
+            failure = CleanupSteps.collect(failure, () -> Files.deleteIfExists(pidFile(minor)));
+            failure = CleanupSteps.collect(failure, () -> Files.deleteIfExists(mountDir(minor)));
             if (failure != null) {
                 throw failure;
             }
