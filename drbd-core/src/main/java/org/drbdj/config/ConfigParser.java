@@ -1068,16 +1068,21 @@ final class ConfigParser {
         expect(";");
     }
 
+    /** The next option word of a {@code { }} section, or null at its closing brace; end of file is an error. */
+    private Token nextOptionOrClose() throws ConfigException {
+        Token t = lx.next();
+        if (t.is("}") && t.kind() == Token.Kind.PUNCT) {
+            return null;
+        }
+        if (t.kind() == Token.Kind.EOF) {
+            throw expected("}", t);
+        }
+        return t;
+    }
+
     /** A plain option section (net, options, handlers, peer-device-only disk) up to its '}'. */
     private void parseOptions(OptionSection section, List<OptionValue> out) throws ConfigException {
-        while (true) {
-            Token t = lx.next();
-            if (t.is("}") && t.kind() == Token.Kind.PUNCT) {
-                return;
-            }
-            if (t.kind() == Token.Kind.EOF) {
-                throw expected("}", t);
-            }
+        for (Token t = nextOptionOrClose(); t != null; t = nextOptionOrClose()) {
             String[] n = splitNo(t.text());
             String name = section == OptionSection.HANDLERS ? OptionSchema.canonicalName(n[0]) : n[0];
             Optional<OptionDef> def = OptionSchema.find(section, name);
@@ -1100,14 +1105,7 @@ final class ConfigParser {
      */
     private void parseDiskOptions(List<OptionValue> disk, List<OptionValue> pd, List<OptionValue> net)
             throws ConfigException {
-        while (true) {
-            Token t = lx.next();
-            if (t.is("}") && t.kind() == Token.Kind.PUNCT) {
-                return;
-            }
-            if (t.kind() == Token.Kind.EOF) {
-                throw expected("}", t);
-            }
+        for (Token t = nextOptionOrClose(); t != null; t = nextOptionOrClose()) {
             String[] n = splitNo(t.text());
             String name = OptionSchema.canonicalName(n[0]);
             Optional<OptionDef> def = OptionSchema.find(OptionSection.DISK, name);
@@ -1134,14 +1132,7 @@ final class ConfigParser {
 
     /** The deprecated {@code syncer { }} section: each option goes where drbd-utils 9 keeps it. */
     private void parseSyncer(Raw.Resource res) throws ConfigException {
-        while (true) {
-            Token t = lx.next();
-            if (t.is("}") && t.kind() == Token.Kind.PUNCT) {
-                return;
-            }
-            if (t.kind() == Token.Kind.EOF) {
-                throw expected("}", t);
-            }
+        for (Token t = nextOptionOrClose(); t != null; t = nextOptionOrClose()) {
             String[] n = splitNo(t.text());
             String name = OptionSchema.canonicalName(n[0]);
             boolean no = n[1] != null;
@@ -1166,14 +1157,7 @@ final class ConfigParser {
     }
 
     private void parseStartup(Raw.Resource res) throws ConfigException {
-        while (true) {
-            Token t = lx.next();
-            if (t.is("}") && t.kind() == Token.Kind.PUNCT) {
-                return;
-            }
-            if (t.kind() == Token.Kind.EOF) {
-                throw expected("}", t);
-            }
+        for (Token t = nextOptionOrClose(); t != null; t = nextOptionOrClose()) {
             String[] n = splitNo(t.text());
             Optional<OptionDef> def = OptionSchema.find(OptionSection.STARTUP, n[0]);
             if (t.text().equals("become-primary-on")) {
