@@ -1,8 +1,8 @@
 package org.drbdj.control;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.drbdj.nativeio.UnixSocketPaths;
 
 /**
  * Where drbdd keeps its run-time files. The directory is {@code /run/drbd} unless the environment
@@ -30,21 +30,12 @@ public final class ControlPaths {
         return runDir.resolve("drbdd.sock");
     }
 
-    /** Longest Unix socket path Linux accepts: sun_path is 108 bytes including the final NUL. */
-    public static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** Longest Unix socket path Linux accepts (see {@link UnixSocketPaths}). */
+    public static final int MAX_SOCKET_PATH_BYTES = UnixSocketPaths.MAX_BYTES;
 
-    /**
-     * Fails with a clear message when a socket path is too long to bind or connect to; without
-     * this the kernel's error ("invalid argument") or a silent truncation says nothing useful.
-     */
+    /** Fails with a clear message, naming the run-directory options, when a socket path is too long. */
     public static Path requireSocketPathFits(Path socket) throws IOException {
-        int bytes = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_SOCKET_PATH_BYTES) {
-            throw new IOException("socket path " + socket.toAbsolutePath() + " is " + bytes
-                    + " bytes, Unix sockets allow at most " + MAX_SOCKET_PATH_BYTES
-                    + ": use a shorter run directory (--run-dir or " + RUN_DIR_ENV + ")");
-        }
-        return socket;
+        return UnixSocketPaths.requireFits(socket, "use a shorter run directory (--run-dir or " + RUN_DIR_ENV + ")");
     }
 
     /** The /proc/drbd-style status file: {@code <run dir>/proc}. */

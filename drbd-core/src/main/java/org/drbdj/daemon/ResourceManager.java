@@ -96,7 +96,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
     }
 
     void start() throws IOException {
-        nbd.start(ControlPaths.requireSocketPathFits(nbdSocket()));
+        nbd.start(nbdSocket());
         if (options.nbdListen() != null) {
             nbd.startTcp(options.nbdListen()); // logs the bound address (port 0 picks a free one)
         }

@@ -30,6 +30,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.drbdj.nativeio.UnixSocketPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ public final class NbdServer implements AutoCloseable {
             throw new IOException("the NBD server needs Netty's native epoll transport for Unix sockets, but it is"
                     + " unavailable: " + Epoll.unavailabilityCause());
         }
+        UnixSocketPaths.requireFits(socketPath, "choose a shorter directory for the NBD socket");
         removeStaleSocket(socketPath);
         ensureGroup();
         Channel ch = bootstrap(EpollServerDomainSocketChannel.class)
