@@ -1,35 +1,30 @@
 package org.drbdj.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import org.drbdj.meta.MetaDataException;
 import org.drbdj.meta.al.AlLayout;
 import org.drbdj.meta.al.ApplyAl;
 import org.drbdj.storage.BackingDevice;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code drbdadm apply-al RES}: after an unclean stop, mark every hot activity-log extent out of
  * sync in the bitmap and reset the activity log (drbdmeta's apply-al), on a resource that is down.
+ * The meta-data is found through the configuration (or the hidden {@code --backing-dev} /
+ * {@code --meta-disk} options, as for the other meta-data commands); the AL and bitmap placement
+ * come from its superblock. The superblock flags (AL clean) are not updated here.
  *
- * <p>Until configuration resolution is wired, the meta-data location is given with hidden explicit
- * options (byte offsets as printed in the comments of {@code drbdmeta dump-md}). The superblock
- * flags (AL clean) are not updated here.
+ * <p>For tests of the AL alone there is a raw form without a superblock: the hidden
+ * {@code --al-offset-bytes}, {@code --bm-offset-bytes} and {@code --bits} (byte offsets as printed
+ * in the comments of {@code drbdmeta dump-md}) with {@code --backing-dev}.
  */
 @Command(name = "apply-al", mixinStandardHelpOptions = true,
         description = "Apply the activity log to the bitmap (after a crash), on a resource that is down.")
-final class ApplyAlCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "RES", description = "Resource (or RES/VOL).")
-    String resource;
-
-    @Option(names = "--backing-dev", hidden = true, description = "Device holding the meta-data.")
-    Path backingDev;
+final class ApplyAlCommand extends MetaCommandSupport {
+    @Mixin
+    MetaTargetOptions target;
 
     @Option(names = "--al-offset-bytes", hidden = true)
     Long alOffsetBytes;
@@ -50,18 +45,9 @@ final class ApplyAlCommand implements Callable<Integer> {
     Long bits;
 
     @Override
-    public Integer call() throws Exception {
-        if (backingDev == null || alOffsetBytes == null || bmOffsetBytes == null || bits == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "apply-al"
-                    + (resource == null ? "" : " " + resource) + ": resolving the meta-data from the configuration"
-                    + " is not available yet; give --backing-dev, --al-offset-bytes, --bm-offset-bytes and --bits");
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        ApplyAl.Outcome o;
-        try (BackingDevice dev = BackingDevice.open(backingDev)) {
-            o = ApplyAl.apply(dev, new AlLayout(alOffsetBytes, alStripes, alStripeSize4k), bmOffsetBytes, bits,
-                    bmMaxPeers);
-        }
+    int run() {
+        ApplyAl.Outcome o = alOffsetBytes == null ? tool(false).applyAl(target.target(config)) : applyRaw();
+        PrintWriter err = err();
         if (o.fullSync()) {
             err.println("Activity log cannot be trusted: " + o.recovery().reason());
             err.println("Marked the whole device out-of-sync (full resync), "
@@ -71,7 +57,22 @@ final class ApplyAlCommand implements Callable<Integer> {
         } else {
             err.println("Marked additional " + ppsize(o.bitsNewlySet() * 4) + " as out-of-sync based on AL.");
         }
+        err.flush();
         return 0;
+    }
+
+    /** The raw form: explicit AL and bitmap placement on a device without a superblock. */
+    private ApplyAl.Outcome applyRaw() {
+        if (target.backingDev == null || bmOffsetBytes == null || bits == null) {
+            throw new MetaDataException(Drbdadm.EXIT_USAGE, "apply-al with --al-offset-bytes also needs"
+                    + " --backing-dev, --bm-offset-bytes and --bits");
+        }
+        try (BackingDevice dev = BackingDevice.open(target.backingDev)) {
+            return ApplyAl.apply(dev, new AlLayout(alOffsetBytes, alStripes, alStripeSize4k), bmOffsetBytes, bits,
+                    bmMaxPeers);
+        } catch (java.io.IOException e) {
+            throw new MetaDataException(10, "apply-al on " + target.backingDev + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** drbd-utils' ppsize(): KiB scaled by 1024 with rounding while >= 10000, e.g. "20 MB". */

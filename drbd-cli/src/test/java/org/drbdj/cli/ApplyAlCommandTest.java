@@ -8,6 +8,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.drbdj.meta.MetaDataTool;
+import org.drbdj.meta.MetaDataVersion;
+import org.drbdj.meta.MetaDiskLocation;
 import org.drbdj.meta.al.ActivityLog;
 import org.drbdj.meta.al.AlLayout;
 import org.drbdj.meta.al.AlRecovery;
@@ -66,10 +69,58 @@ class ApplyAlCommandTest {
     }
 
     @Test
-    void withoutTheExplicitLocationItIsAUsageError() {
-        Run r = drbdadm("apply-al", "r0");
+    void resolvesTheMetaDataThroughTheConfigurationAndItsSuperblock() throws Exception {
+        Path dir = org.drbdj.testing.TestDirs.create(getClass(), "conf");
+        Path img = dir.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(64L << 20);
+        }
+        Path conf = Files.writeString(dir.resolve("drbd.conf"), "resource r0 {\n  device /dev/drbd1; disk " + img
+                + "; meta-disk internal;\n  on node1 { address 127.0.0.1:7789; }\n"
+                + "  on node2 { address 127.0.0.2:7789; }\n}\n");
+        String[] base = {"-c", conf.toString(), "--node-name", "node1"};
+        Run created = drbdadm(concat(base, "create-md", "--force", "r0", "--max-peers", "1"));
+        assertThat(created.exit()).as(created.err()).isZero();
+
+        // Where the superblock puts the AL and bitmap: the command must find the same places.
+        long alOffset;
+        long bmOffset;
+        try (MetaDataTool.Opened o = MetaDataTool.open(new MetaDataTool.Target(img, MetaDiskLocation.internal(),
+                MetaDataVersion.V09), false)) {
+            alOffset = o.alOffsetBytes();
+            bmOffset = o.bmOffsetBytes();
+        }
+        AlLayout layout = AlLayout.ofDefault(alOffset);
+        try (BackingDevice d = BackingDevice.open(img)) {
+            ActivityLog al = new ActivityLog(d, layout, 61, 0, e -> { });
+            al.begin(3L << 22, 4096); // extent 3
+            al.begin(7L << 22, 4096); // extent 7
+        }
+        Run r = drbdadm(concat(base, "apply-al", "r0"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("Marked additional 8192 KB as out-of-sync based on AL.");
+        DrbdBitmap bm = new DrbdBitmap(BITS, 1);
+        try (BackingDevice d = BackingDevice.open(img)) {
+            new OnDiskBitmap(d, bmOffset, bm).readAll();
+            assertThat(AlRecovery.read(d, layout).clean()).isTrue();
+        }
+        assertThat(bm.count(0)).isEqualTo(2 * 1024);
+        assertThat(bm.nextSetBit(0, 0)).isEqualTo(3 * 1024);
+        assertThat(bm.nextSetBit(0, 4 * 1024)).isEqualTo(7 * 1024);
+        assertThat(drbdadm(concat(base, "apply-al", "r0")).err()).contains("Nothing to do.");
+    }
+
+    @Test
+    void theRawFormNeedsTheWholeLocation() {
+        Run r = drbdadm("apply-al", "r0", "--al-offset-bytes", "4096");
         assertThat(r.exit()).isEqualTo(Drbdadm.EXIT_USAGE);
-        assertThat(r.err()).contains("--backing-dev").contains("Try 'drbdadm apply-al --help'");
+        assertThat(r.err()).contains("--backing-dev").contains("--bits");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

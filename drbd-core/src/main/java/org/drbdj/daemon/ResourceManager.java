@@ -389,8 +389,7 @@ final class ResourceManager implements RequestHandler, AutoCloseable {
             if (!meta.isAlClean()) {
                 // The last run did not detach cleanly: every extent the AL says was hot is marked
                 // out of sync, so the next resync covers whatever a crash may have torn.
-                long bits = (meta.usableBytes(device.sizeBytes()) + 4095) / 4096;
-                ApplyAl.Outcome o = ApplyAl.apply(metaIo, layout, meta.bmOffsetBytes(), bits, meta.maxPeers());
+                ApplyAl.Outcome o = meta.applyAl(metaIo, meta.usableBytes(device.sizeBytes()));
                 LOG.warn("{}/{}: meta-data was unclean; applied the activity log: {} blocks marked out of sync{}",
                         res.name, m.vnr, o.bitsNewlySet(), o.fullSync() ? " (AL unreadable: full sync)" : "");
             }

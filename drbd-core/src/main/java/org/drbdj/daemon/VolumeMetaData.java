@@ -10,6 +10,8 @@ import org.drbdj.meta.MetaDataLayout;
 import org.drbdj.meta.MetaDataTool;
 import org.drbdj.meta.MetaDataVersion;
 import org.drbdj.meta.MetaDiskLocation;
+import org.drbdj.meta.al.ApplyAl;
+import org.drbdj.storage.BackingDevice;
 
 /**
  * The meta-data of one attached volume as the daemon keeps it: the superblock in memory, written
@@ -87,6 +89,11 @@ final class VolumeMetaData implements AutoCloseable {
 
     int maxPeers() {
         return Math.max(1, md.maxPeers);
+    }
+
+    /** drbdmeta's apply-al (after an unclean stop), the same code as {@code drbdadm apply-al}. */
+    ApplyAl.Outcome applyAl(BackingDevice metaIo, long dataBytes) throws IOException {
+        return MetaDataTool.applyAl(opened, metaIo, dataBytes);
     }
 
     /** Sets and clears device flags, then writes the superblock. */

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.drbdj.meta.al.AlLayout;
+import org.drbdj.meta.al.ApplyAl;
+import org.drbdj.storage.BackingDevice;
 
 /**
  * The meta-data commands of drbdmeta, working directly on a device whose resource is down:
@@ -247,6 +250,38 @@ public final class MetaDataTool {
         int[] words = new int[(int) (bytes / 4)];
         b.asIntBuffer().get(words);
         return words;
+    }
+
+    // ------------------------------------------------------------------ apply-al
+
+    /**
+     * apply-al on a resource that is down: every block of every extent the activity log says was
+     * hot is marked out of sync (all peer slots), then the log is re-initialized. The AL and bitmap
+     * placement come from the superblock; the bitmap covers the usable data of the device.
+     */
+    public ApplyAl.Outcome applyAl(Target target) {
+        try (Opened o = open(target, true)) {
+            if (o.metaData() == null) {
+                throw new MetaDataException(1, "No valid meta data found");
+            }
+            try (BackingDevice metaIo = BackingDevice.open(target.device())) {
+                return applyAl(o, metaIo, o.maxUsableSectors() * MetaDataLayout.SECTOR_BYTES);
+            } catch (IOException e) {
+                throw new MetaDataException(10, "apply-al on " + target.device() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * apply-al through an open, valid superblock and a device handle for the AL and bitmap I/O
+     * (drbdd uses this at an attach after an unclean stop); {@code dataBytes} is the usable data
+     * size the bitmap covers.
+     */
+    public static ApplyAl.Outcome applyAl(Opened o, BackingDevice metaIo, long dataBytes) throws IOException {
+        MetaData md = o.metaData();
+        AlLayout layout = AlLayout.ofSize(o.alOffsetBytes(), md.alSizeSectors() * MetaDataLayout.SECTOR_BYTES);
+        long bits = (dataBytes + org.drbdj.meta.bitmap.DrbdBitmap.BYTES_PER_BIT - 1) / org.drbdj.meta.bitmap.DrbdBitmap.BYTES_PER_BIT;
+        return ApplyAl.apply(metaIo, layout, o.bmOffsetBytes(), bits, Math.max(1, md.maxPeers));
     }
 
     // ------------------------------------------------------------------ get-gi / show-gi
